@@ -1,0 +1,58 @@
+package org.easel.engine;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where a node finds the outside world: the folders (models, input, output, temp, user), the
+ * device to run on, and shared services (e.g. the ONNX session pool) keyed by their class.
+ */
+public final class Environment {
+    private final Path models;
+    private final Path input;
+    private final Path output;
+    private final Path temp;
+    private final Path user;
+    private final String device;
+    private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+
+    public Environment(Path models, Path input, Path output, Path temp, Path user, String device) {
+        this.models = models.toAbsolutePath().normalize();
+        this.input = input.toAbsolutePath().normalize();
+        this.output = output.toAbsolutePath().normalize();
+        this.temp = temp.toAbsolutePath().normalize();
+        this.user = user.toAbsolutePath().normalize();
+        this.device = Objects.requireNonNull(device);
+    }
+
+    /** Folders under one base directory: models/, input/, output/, temp/, user/. */
+    public static Environment under(Path base, String device) {
+        return new Environment(base.resolve("models"), base.resolve("input"), base.resolve("output"),
+                base.resolve("temp"), base.resolve("user"), device);
+    }
+
+    public Path modelsDir() { return models; }
+    public Path inputDir() { return input; }
+    public Path outputDir() { return output; }
+    public Path tempDir() { return temp; }
+    public Path userDir() { return user; }
+    /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
+    public String device() { return device; }
+
+    /** The shared service of this type, created once with {@code factory}. */
+    @SuppressWarnings("unchecked")
+    public <T> T service(Class<T> type, java.util.function.Supplier<T> factory) {
+        return (T) services.computeIfAbsent(type, k -> factory.get());
+    }
+
+    /** The shared service of this type if one was created. */
+    public <T> T serviceIfPresent(Class<T> type) {
+        return type.cast(services.get(type));
+    }
+
+    public <T> void putService(Class<T> type, T service) {
+        services.put(type, service);
+    }
+}

@@ -1,0 +1,57 @@
+package org.easel.engine;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import org.easel.engine.schema.NodeSchema;
+
+/** All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration. */
+public final class NodeRegistry {
+    private final Map<String, Node> nodes = new LinkedHashMap<>();
+
+    /** Every node type on the class path (the {@code META-INF/services/org.easel.engine.Node} entries). */
+    public static NodeRegistry load() {
+        return load(Thread.currentThread().getContextClassLoader());
+    }
+
+    public static NodeRegistry load(ClassLoader loader) {
+        NodeRegistry r = new NodeRegistry();
+        for (Node n : ServiceLoader.load(Node.class, loader)) r.register(n);
+        return r;
+    }
+
+    public synchronized NodeRegistry register(Node node) {
+        String name = node.schema().name();
+        Node prev = nodes.putIfAbsent(name, node);
+        if (prev != null && prev.getClass() != node.getClass()) {
+            throw new IllegalStateException("node type " + name + " is registered twice: by "
+                    + prev.getClass().getName() + " and " + node.getClass().getName());
+        }
+        return this;
+    }
+
+    public synchronized Node get(String classType) {
+        return nodes.get(classType);
+    }
+
+    public synchronized boolean contains(String classType) {
+        return nodes.containsKey(classType);
+    }
+
+    public synchronized Collection<Node> all() {
+        return Collections.unmodifiableCollection(new TreeMap<>(nodes).values());
+    }
+
+    /** ComfyUI's {@code GET /object_info}: every node's schema, sorted by name. */
+    public Map<String, Object> objectInfo(Environment env) {
+        Map<String, Object> info = new LinkedHashMap<>();
+        for (Node n : all()) {
+            NodeSchema s = n.schema();
+            info.put(s.name(), s.toObjectInfo(env));
+        }
+        return info;
+    }
+}

@@ -1,0 +1,356 @@
+package org.easel.engine.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.easel.engine.Environment;
+import org.easel.engine.Node;
+import org.easel.engine.NodeInputs;
+import org.easel.engine.NodeRegistry;
+import org.easel.engine.prompt.Link;
+import org.easel.engine.prompt.Prompt;
+import org.easel.engine.prompt.PromptNode;
+import org.easel.engine.schema.InputSpec;
+import org.easel.engine.schema.NodeSchema;
+import org.easel.engine.schema.OutputSpec;
+import org.easel.engine.schema.Types;
+import org.jgrapht.Graph;
+import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
+import org.jgrapht.graph.AsSubgraph;
+import org.jgrapht.graph.DefaultDirectedGraph;
+import org.jgrapht.graph.DefaultEdge;
+import org.jgrapht.traverse.TopologicalOrderIterator;
+
+/**
+ * Validates a prompt before anything runs, the way ComfyUI's {@code validate_prompt} does: known node
+ * types, output selection (with {@code partial_execution_targets}), dependency cycles, then every node an
+ * output needs — links (target exists, output index, type), literals (coerced to the declared type,
+ * min/max, combo membership) and the node's own checks. Outputs whose subtree is invalid are skipped;
+ * the rest still run.
+ */
+public final class Validator {
+    private final NodeRegistry registry;
+    private final Environment env;
+
+    public Validator(NodeRegistry registry, Environment env) {
+        this.registry = registry;
+        this.env = env;
+    }
+
+    public ValidationResult validate(Prompt prompt) {
+        return validate(prompt, null);
+    }
+
+    /** @param partialTargets only these output nodes (and what they need) run; null = every output node. */
+    public ValidationResult validate(Prompt prompt, Collection<String> partialTargets) {
+        if (prompt == null) {
+            return ValidationResult.failure(new ValidationError("no_prompt", "No prompt provided", "No prompt provided", Map.of()), Map.of());
+        }
+        // 1. every node must have a known class type
+        for (PromptNode n : prompt.nodes().values()) {
+            if (n.classType() == null) {
+                String label = n.title() != null ? n.title() : "ID #" + n.id();
+                return ValidationResult.failure(new ValidationError("missing_node_type",
+                        "Node '" + label + "' has no class_type. The workflow may be corrupted or a custom node is missing.",
+                        "Node ID '#" + n.id() + "'", extra("node_id", n.id(), "class_type", null, "node_title", n.title())), Map.of());
+            }
+            if (!registry.contains(n.classType())) {
+                String label = n.title() != null ? n.title() : n.classType();
+                return ValidationResult.failure(new ValidationError("missing_node_type",
+                        "Node '" + label + "' not found. The custom node may not be installed.",
+                        "Node ID '#" + n.id() + "'", extra("node_id", n.id(), "class_type", n.classType(), "node_title", label)), Map.of());
+            }
+        }
+        // 2. output nodes to execute
+        Set<String> targets = partialTargets == null ? null : new HashSet<>(partialTargets);
+        List<String> outputs = new ArrayList<>();
+        for (PromptNode n : prompt.nodes().values()) {
+            if (registry.get(n.classType()).schema().isOutputNode() && (targets == null || targets.contains(n.id()))) {
+                outputs.add(n.id());
+            }
+        }
+        if (outputs.isEmpty()) {
+            return ValidationResult.failure(new ValidationError("prompt_no_outputs", "Prompt has no outputs", "", Map.of()), Map.of());
+        }
+
+        // 3. the dependency graph of everything the outputs need (edges: source → consumer)
+        Map<String, List<ValidationError>> errors = new LinkedHashMap<>();
+        Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
+        Deque<String> todo = new ArrayDeque<>(outputs);
+        for (String o : outputs) graph.addVertex(o);
+        while (!todo.isEmpty()) {
+            String id = todo.pop();
+            PromptNode n = prompt.node(id);
+            NodeSchema schema = registry.get(n.classType()).schema();
+            for (Map.Entry<String, Object> in : n.inputs().entrySet()) {
+                if (!(in.getValue() instanceof Link link) || schema.input(in.getKey()) == null) continue;
+                PromptNode src = prompt.node(link.nodeId());
+                if (src == null) continue;    // reported as bad_linked_input below
+                if (graph.addVertex(src.id())) todo.push(src.id());
+                graph.addEdge(src.id(), id);
+            }
+        }
+
+        // 4. cycles: every node on a cycle gets a dependency_cycle error
+        Set<String> onCycle = new HashSet<>();
+        for (Set<String> scc : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
+            boolean cyclic = scc.size() > 1 || graph.containsEdge(scc.iterator().next(), scc.iterator().next());
+            if (!cyclic) continue;
+            List<String> cycle = findCycle(graph, scc, prompt);
+            String path = String.join(" -> ", cycle.stream()
+                    .map(id -> id + " (" + prompt.node(id).classType() + ")").toList());
+            for (String id : scc) {
+                onCycle.add(id);
+                errors.computeIfAbsent(id, k -> new ArrayList<>()).add(new ValidationError("dependency_cycle",
+                        "Dependency cycle detected", path, extra("node_id", id, "cycle_nodes", cycle)));
+            }
+        }
+
+        // 5. validate every other node, sources before consumers
+        Set<String> invalid = new HashSet<>(onCycle);
+        Map<String, ResolvedNode> resolved = new HashMap<>();
+        Graph<String, DefaultEdge> dag = onCycle.isEmpty() ? graph : new AsSubgraph<>(graph, minus(graph.vertexSet(), onCycle));
+        TopologicalOrderIterator<String, DefaultEdge> order = new TopologicalOrderIterator<>(dag);
+        while (order.hasNext()) {
+            String id = order.next();
+            PromptNode n = prompt.node(id);
+            List<ValidationError> own = new ArrayList<>();
+            boolean upstreamInvalid = false;
+            Node node = registry.get(n.classType());
+            Map<String, Object> values = validateNode(prompt, n, node, own);
+            for (Object v : values.values()) {
+                if (v instanceof Link l && invalid.contains(l.nodeId())) upstreamInvalid = true;
+            }
+            if (!own.isEmpty()) errors.computeIfAbsent(id, k -> new ArrayList<>()).addAll(own);
+            if (!own.isEmpty() || upstreamInvalid) {
+                invalid.add(id);
+            } else {
+                resolved.put(id, new ResolvedNode(n, node, values));
+            }
+        }
+
+        // 6. outputs whose whole subtree is valid run; errors list the outputs they break
+        List<String> good = new ArrayList<>();
+        for (String o : outputs) if (!invalid.contains(o)) good.add(o);
+        Map<String, ValidationResult.NodeErrors> nodeErrors = new LinkedHashMap<>();
+        Set<String> outputSet = new HashSet<>(outputs);
+        for (Map.Entry<String, List<ValidationError>> e : errors.entrySet()) {
+            List<String> dependents = dependentOutputs(graph, e.getKey(), outputSet, outputs);
+            nodeErrors.put(e.getKey(), new ValidationResult.NodeErrors(prompt.node(e.getKey()).classType(), e.getValue(), dependents));
+        }
+        if (good.isEmpty()) {
+            List<String> lines = new ArrayList<>();
+            for (List<ValidationError> l : errors.values()) {
+                for (ValidationError ve : l) lines.add(ve.message() + ": " + ve.details());
+            }
+            return ValidationResult.failure(new ValidationError("prompt_outputs_failed_validation",
+                    "Prompt outputs failed validation", String.join("\n", lines), Map.of()), nodeErrors);
+        }
+        // keep only what the good outputs need
+        Map<String, ResolvedNode> needed = new LinkedHashMap<>();
+        Deque<String> stack = new ArrayDeque<>(good);
+        while (!stack.isEmpty()) {
+            String id = stack.pop();
+            if (needed.containsKey(id)) continue;
+            ResolvedNode r = resolved.get(id);
+            needed.put(id, r);
+            for (Object v : r.inputs().values()) if (v instanceof Link l) stack.push(l.nodeId());
+        }
+        return new ValidationResult(null, good, nodeErrors, needed);
+    }
+
+    /** Checks one node's declared inputs; returns name → Link or coerced literal, errors into {@code own}. */
+    private Map<String, Object> validateNode(Prompt prompt, PromptNode n, Node node, List<ValidationError> own) {
+        NodeSchema schema = node.schema();
+        Map<String, Object> values = new LinkedHashMap<>();
+        Map<String, Object> literals = new LinkedHashMap<>();
+        for (InputSpec spec : schema.inputs().values()) {
+            String name = spec.name();
+            Object raw = n.inputs().get(name);
+            if (raw == null || (raw instanceof JsonNode j && j.isNull())) {
+                if (schema.isRequired(name)) {
+                    own.add(new ValidationError("required_input_missing", "Required input is missing", name, extra("input_name", name)));
+                } else if (spec.defaultValue() != null && spec.isPrimitive()) {
+                    values.put(name, spec.defaultValue());
+                    literals.put(name, spec.defaultValue());
+                }
+                continue;
+            }
+            if (raw instanceof Link link) {
+                PromptNode src = prompt.node(link.nodeId());
+                if (src == null) {
+                    own.add(new ValidationError("bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]",
+                            name + ": links to node '" + link.nodeId() + "', which is not in the prompt",
+                            extra("input_name", name, "input_config", spec.toJson(env), "received_value", List.of(link.nodeId(), link.index()))));
+                    continue;
+                }
+                List<OutputSpec> outs = registry.get(src.classType()).schema().outputs();
+                if (link.index() < 0 || link.index() >= outs.size()) {
+                    own.add(new ValidationError("bad_linked_input", "Bad linked input, must be a length-2 list of [node_id, slot_index]",
+                            name + ": node " + src.id() + " (" + src.classType() + ") has no output " + link.index()
+                                    + " (it has " + outs.size() + ")",
+                            extra("input_name", name, "input_config", spec.toJson(env), "received_value", List.of(link.nodeId(), link.index()))));
+                    continue;
+                }
+                String received = outs.get(link.index()).type();
+                String expected = spec.isCombo() ? Types.COMBO : spec.type();
+                boolean ok = Types.compatible(received, expected)
+                        || (spec.isCombo() && Types.STRING.equals(received));
+                if (!ok) {
+                    own.add(new ValidationError("return_type_mismatch", "Return type mismatch between linked nodes",
+                            name + ", received_type(" + received + ") mismatch input_type(" + expected + ")",
+                            extra("input_name", name, "input_config", spec.toJson(env), "received_type", received,
+                                    "linked_node", List.of(link.nodeId(), link.index()))));
+                    continue;
+                }
+                values.put(name, link);
+                continue;
+            }
+            JsonNode v = (JsonNode) raw;
+            try {
+                Object coerced = coerce(spec, v, own);
+                if (coerced != null) {
+                    values.put(name, coerced);
+                    literals.put(name, coerced);
+                }
+            } catch (Coercion.CoercionException e) {
+                own.add(new ValidationError("invalid_input_type", "Failed to convert an input value to a " + spec.type() + " value",
+                        name + ", " + Coercion.show(v) + ", " + e.getMessage(),
+                        extra("input_name", name, "input_config", spec.toJson(env), "received_value", v, "exception_message", e.getMessage())));
+            }
+        }
+        if (own.isEmpty()) {
+            String reason;
+            try {
+                reason = node.validate(new NodeInputs(n.id(), n.classType(), literals), env);
+            } catch (RuntimeException e) {
+                reason = e.getMessage() == null ? e.toString() : e.getMessage();
+            }
+            if (reason != null) {
+                own.add(new ValidationError("custom_validation_failed", "Custom validation failed for node", reason, Map.of()));
+            }
+        }
+        return values;
+    }
+
+    /** Coerces a literal; range and combo errors go to {@code own} (returns null then). */
+    private Object coerce(InputSpec spec, JsonNode v, List<ValidationError> own) throws Coercion.CoercionException {
+        String name = spec.name();
+        String type = spec.type();
+        if (spec.isCombo()) {
+            String s = Coercion.toStr(v);
+            List<String> choices = spec.choices(env);
+            if (!choices.contains(s)) {
+                String list = choices.size() > 20 ? "(list of length " + choices.size() + ")" : choices.toString();
+                own.add(new ValidationError("value_not_in_list", "Value not in list", name + ": '" + s + "' not in " + list,
+                        extra("input_name", name, "input_config", choices.size() > 20 ? null : spec.toJson(env), "received_value", v)));
+                return null;
+            }
+            return s;
+        }
+        switch (type) {
+            case Types.INT: {
+                BigInteger b = Coercion.toInteger(v);
+                if (!inRange(spec, new BigDecimal(b), v, own)) return null;
+                return Coercion.toLong(b);
+            }
+            case Types.FLOAT: {
+                double d = Coercion.toDouble(v);
+                if (!Double.isNaN(d) && !Double.isInfinite(d) && !inRange(spec, BigDecimal.valueOf(d), v, own)) return null;
+                return d;
+            }
+            case Types.STRING:
+                return Coercion.toStr(v);
+            case Types.BOOLEAN:
+                return Coercion.toBool(v);
+            case Types.ANY:
+                return v;
+            default:
+                throw new Coercion.CoercionException("a " + type + " input takes a link from a node that outputs " + type
+                        + ", not a literal value");
+        }
+    }
+
+    private boolean inRange(InputSpec spec, BigDecimal value, JsonNode v, List<ValidationError> own) {
+        String name = spec.name();
+        Object min = spec.option("min");
+        Object max = spec.option("max");
+        if (min != null && Coercion.compare(value, min) < 0) {
+            own.add(new ValidationError("value_smaller_than_min", "Value " + Coercion.show(v) + " smaller than min of " + min, name,
+                    extra("input_name", name, "input_config", spec.toJson(env), "received_value", v)));
+            return false;
+        }
+        if (max != null && Coercion.compare(value, max) > 0) {
+            own.add(new ValidationError("value_bigger_than_max", "Value " + Coercion.show(v) + " bigger than max of " + max, name,
+                    extra("input_name", name, "input_config", spec.toJson(env), "received_value", v)));
+            return false;
+        }
+        return true;
+    }
+
+    /** One concrete cycle inside a strongly connected set, as node ids, first node repeated at the end. */
+    private static List<String> findCycle(Graph<String, DefaultEdge> g, Set<String> scc, Prompt prompt) {
+        String start = null;
+        for (String id : prompt.nodes().keySet()) if (scc.contains(id)) { start = id; break; }
+        // breadth-first search inside the set from start back to start
+        Map<String, String> parent = new HashMap<>();
+        Deque<String> q = new ArrayDeque<>();
+        q.add(start);
+        String last = null;
+        outer:
+        while (!q.isEmpty()) {
+            String cur = q.poll();
+            for (DefaultEdge e : g.outgoingEdgesOf(cur)) {
+                String nxt = g.getEdgeTarget(e);
+                if (!scc.contains(nxt)) continue;
+                if (nxt.equals(start)) { last = cur; break outer; }
+                if (!parent.containsKey(nxt)) { parent.put(nxt, cur); q.add(nxt); }
+            }
+        }
+        List<String> path = new ArrayList<>();
+        for (String c = last; c != null && !c.equals(start); c = parent.get(c)) path.add(0, c);
+        path.add(0, start);
+        path.add(start);
+        return path;
+    }
+
+    private static List<String> dependentOutputs(Graph<String, DefaultEdge> g, String id, Set<String> outputSet, List<String> outputs) {
+        Set<String> seen = new LinkedHashSet<>();
+        Deque<String> q = new ArrayDeque<>();
+        q.add(id);
+        seen.add(id);
+        while (!q.isEmpty()) {
+            String cur = q.poll();
+            for (DefaultEdge e : g.outgoingEdgesOf(cur)) {
+                String nxt = g.getEdgeTarget(e);
+                if (seen.add(nxt)) q.add(nxt);
+            }
+        }
+        List<String> deps = new ArrayList<>();
+        for (String o : outputs) if (seen.contains(o) && outputSet.contains(o)) deps.add(o);
+        return deps;
+    }
+
+    private static Set<String> minus(Set<String> all, Set<String> remove) {
+        Set<String> s = new HashSet<>(all);
+        s.removeAll(remove);
+        return s;
+    }
+
+    private static Map<String, Object> extra(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+}
