@@ -108,6 +108,8 @@ class ClipTokenizerTest {
     void punctuationDigitsAndContractions() {
         // "cat" "!" | "," | "!!" -> ! !</w> (no merge); note "!," would be one run
         assertArrayEquals(new int[] {8, 1, 22, 0, 1}, tok.tokenize("cat! , !!"));
+        // "!," is one run of non-letter/non-digit characters: ! ,</w>
+        assertArrayEquals(new int[] {0, 22}, tok.tokenize("!,"));
         // digits are split one by one, after a letter run
         assertArrayEquals(new int[] {3, 15, 16}, tok.tokenize("a12"));
         // it's -> "it" + "'s"
@@ -248,6 +250,22 @@ class ClipTokenizerTest {
         assertArrayEquals(w, Arrays.copyOf(c.weights(), 10), 1e-6f);
         // parentheses are syntax in chunk mode
         assertArrayEquals(new long[] {BOS, 8, EOS}, Arrays.copyOf(tok.encodeChunks("(cat)", Padding.ZERO).get(0), 3));
+    }
+
+    /**
+     * Optional check against a real CLIP tokenizer folder (SD3 tokenizer/ or tokenizer_2/), skipped unless
+     * EASEL_CLIP_TOKENIZER_DIR points at one. Ids are the well-known CLIP ids of "a photo of a cat".
+     */
+    @Test
+    void realClipVocabularyIfAvailable() throws IOException {
+        String real = System.getenv("EASEL_CLIP_TOKENIZER_DIR");
+        org.junit.jupiter.api.Assumptions.assumeTrue(real != null && Files.isDirectory(Path.of(real)),
+                "EASEL_CLIP_TOKENIZER_DIR not set");
+        ClipTokenizer clip = ClipTokenizer.load(Path.of(real));
+        assertEquals(49406, clip.bosId());
+        assertEquals(49407, clip.eosId());
+        assertArrayEquals(new long[] {49406, 320, 1125, 539, 320, 2368, 49407},
+                Arrays.copyOf(clip.encode("A photo of a CAT", Padding.END), 7));
     }
 
     @Test
