@@ -185,7 +185,7 @@ public final class Executor {
             JsonNode override = r.source().isChangedOverride();
             if (override != null) {
                 fp = override;
-            } else {
+            } else if (org.easel.engine.Overrides.fingerprint(r.node())) {
                 try {
                     Map<String, Object> literals = new LinkedHashMap<>();
                     r.inputs().forEach((k, v) -> { if (!(v instanceof Link)) literals.put(k, v); });

@@ -84,48 +84,41 @@ public final class Validator {
             return ValidationResult.failure(new ValidationError("prompt_no_outputs", "Prompt has no outputs", "", Map.of()), Map.of());
         }
 
-        // 3. the dependency graph of everything the outputs need (edges: source → consumer)
-        Map<String, List<ValidationError>> errors = new LinkedHashMap<>();
-        Graph<String, DefaultEdge> graph = new DefaultDirectedGraph<>(DefaultEdge.class);
-        Deque<String> todo = new ArrayDeque<>(outputs);
-        for (String o : outputs) graph.addVertex(o);
-        while (!todo.isEmpty()) {
-            String id = todo.pop();
-            PromptNode n = prompt.node(id);
-            NodeSchema schema = registry.get(n.classType()).schema();
-            for (Map.Entry<String, Object> in : n.inputs().entrySet()) {
-                if (!(in.getValue() instanceof Link link) || schema.input(in.getKey()) == null) continue;
-                PromptNode src = prompt.node(link.nodeId());
-                if (src == null) continue;    // reported as bad_linked_input below
-                if (graph.addVertex(src.id())) todo.push(src.id());
-                graph.addEdge(src.id(), id);
-            }
-        }
+        // 3. what the outputs need: sources of every declared link, depth-first; a post-order lists
+        //    sources before consumers. A back edge means a dependency cycle.
+        Map<String, List<String>> sources = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        boolean cyclic = sourcesFirst(prompt, outputs, sources, order);
 
-        // 4. cycles: every node on a cycle gets a dependency_cycle error
+        // 4. cycles (rare): JGraphT finds every strongly connected set; each node on one gets an error
+        Map<String, List<ValidationError>> errors = new LinkedHashMap<>();
         Set<String> onCycle = new HashSet<>();
-        for (Set<String> scc : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
-            boolean cyclic = scc.size() > 1 || graph.containsEdge(scc.iterator().next(), scc.iterator().next());
-            if (!cyclic) continue;
-            List<String> cycle = findCycle(graph, scc, prompt);
-            String path = String.join(" -> ", cycle.stream()
-                    .map(id -> id + " (" + prompt.node(id).classType() + ")").toList());
-            for (String id : scc) {
-                onCycle.add(id);
-                errors.computeIfAbsent(id, k -> new ArrayList<>()).add(new ValidationError("dependency_cycle",
-                        "Dependency cycle detected", path, extra("node_id", id, "cycle_nodes", cycle)));
+        Graph<String, DefaultEdge> graph = null;
+        if (cyclic) {
+            graph = toGraph(sources);
+            for (Set<String> scc : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
+                String any = scc.iterator().next();
+                if (scc.size() == 1 && !graph.containsEdge(any, any)) continue;
+                List<String> cycle = findCycle(graph, scc, prompt);
+                String path = String.join(" -> ", cycle.stream()
+                        .map(id -> id + " (" + prompt.node(id).classType() + ")").toList());
+                for (String id : scc) {
+                    onCycle.add(id);
+                    errors.computeIfAbsent(id, k -> new ArrayList<>()).add(new ValidationError("dependency_cycle",
+                            "Dependency cycle detected", path, extra("node_id", id, "cycle_nodes", cycle)));
+                }
             }
+            order.clear();
+            Graph<String, DefaultEdge> dag = new AsSubgraph<>(graph, minus(graph.vertexSet(), onCycle));
+            new TopologicalOrderIterator<>(dag).forEachRemaining(order::add);
         }
 
         // 5. validate every other node, sources before consumers
         Set<String> invalid = new HashSet<>(onCycle);
         Map<String, ResolvedNode> resolved = new HashMap<>();
-        Graph<String, DefaultEdge> dag = onCycle.isEmpty() ? graph : new AsSubgraph<>(graph, minus(graph.vertexSet(), onCycle));
-        TopologicalOrderIterator<String, DefaultEdge> order = new TopologicalOrderIterator<>(dag);
-        while (order.hasNext()) {
-            String id = order.next();
+        for (String id : order) {
             PromptNode n = prompt.node(id);
-            List<ValidationError> own = new ArrayList<>();
+            List<ValidationError> own = new ArrayList<>(0);
             boolean upstreamInvalid = false;
             Node node = registry.get(n.classType());
             Map<String, Object> values = validateNode(prompt, n, node, own);
@@ -145,6 +138,7 @@ public final class Validator {
         for (String o : outputs) if (!invalid.contains(o)) good.add(o);
         Map<String, ValidationResult.NodeErrors> nodeErrors = new LinkedHashMap<>();
         Set<String> outputSet = new HashSet<>(outputs);
+        if (!errors.isEmpty() && graph == null) graph = toGraph(sources);
         for (Map.Entry<String, List<ValidationError>> e : errors.entrySet()) {
             List<String> dependents = dependentOutputs(graph, e.getKey(), outputSet, outputs);
             nodeErrors.put(e.getKey(), new ValidationResult.NodeErrors(prompt.node(e.getKey()).classType(), e.getValue(), dependents));
@@ -230,7 +224,7 @@ public final class Validator {
                         extra("input_name", name, "input_config", spec.toJson(env), "received_value", v, "exception_message", e.getMessage())));
             }
         }
-        if (own.isEmpty()) {
+        if (own.isEmpty() && org.easel.engine.Overrides.validate(node)) {
             String reason;
             try {
                 reason = node.validate(new NodeInputs(n.id(), n.classType(), literals), env);
@@ -261,12 +255,17 @@ public final class Validator {
         }
         switch (type) {
             case Types.INT: {
+                if (v.canConvertToLong() && v.isIntegralNumber()) {      // fast path
+                    long x = v.longValue();
+                    if (spec.option("min") instanceof Long lo && spec.option("max") instanceof Long hi && x >= lo && x <= hi) return x;
+                }
                 BigInteger b = Coercion.toInteger(v);
                 if (!inRange(spec, new BigDecimal(b), v, own)) return null;
                 return Coercion.toLong(b);
             }
             case Types.FLOAT: {
                 double d = Coercion.toDouble(v);
+                if (spec.option("min") instanceof Double lo && spec.option("max") instanceof Double hi && d >= lo && d <= hi) return d;
                 if (!Double.isNaN(d) && !Double.isInfinite(d) && !inRange(spec, BigDecimal.valueOf(d), v, own)) return null;
                 return d;
             }
@@ -297,6 +296,66 @@ public final class Validator {
             return false;
         }
         return true;
+    }
+
+    /**
+     * Iterative depth-first walk from the outputs over declared links to nodes in the prompt. Fills
+     * {@code sources} (node → its link sources) and {@code order} (post-order: sources first).
+     * @return true if a cycle was seen
+     */
+    private boolean sourcesFirst(Prompt prompt, List<String> outputs, Map<String, List<String>> sources, List<String> order) {
+        Map<String, Boolean> state = new HashMap<>();     // false = on the stack, true = done
+        boolean cyclic = false;
+        Deque<Object[]> stack = new ArrayDeque<>();
+        for (String root : outputs) {
+            if (state.containsKey(root)) continue;
+            stack.push(new Object[]{root, null});
+            state.put(root, Boolean.FALSE);
+            while (!stack.isEmpty()) {
+                Object[] top = stack.peek();
+                String id = (String) top[0];
+                @SuppressWarnings("unchecked")
+                java.util.Iterator<String> it = (java.util.Iterator<String>) top[1];
+                if (it == null) {
+                    PromptNode n = prompt.node(id);
+                    NodeSchema schema = registry.get(n.classType()).schema();
+                    List<String> srcs = new ArrayList<>(2);
+                    for (Map.Entry<String, Object> in : n.inputs().entrySet()) {
+                        if (in.getValue() instanceof Link link && schema.input(in.getKey()) != null
+                                && prompt.node(link.nodeId()) != null && !srcs.contains(link.nodeId())) {
+                            srcs.add(link.nodeId());
+                        }
+                    }
+                    sources.put(id, srcs);
+                    it = srcs.iterator();
+                    top[1] = it;
+                }
+                if (it.hasNext()) {
+                    String src = it.next();
+                    Boolean st = state.get(src);
+                    if (st == null) {
+                        state.put(src, Boolean.FALSE);
+                        stack.push(new Object[]{src, null});
+                    } else if (!st) {
+                        cyclic = true;
+                    }
+                } else {
+                    stack.pop();
+                    state.put(id, Boolean.TRUE);
+                    order.add(id);
+                }
+            }
+        }
+        return cyclic;
+    }
+
+    private static Graph<String, DefaultEdge> toGraph(Map<String, List<String>> sources) {
+        Graph<String, DefaultEdge> g = new DefaultDirectedGraph<>(DefaultEdge.class);
+        for (String id : sources.keySet()) g.addVertex(id);
+        sources.forEach((id, srcs) -> {
+            for (String s : srcs) g.addEdge(s, id);
+        });
+        return g;
     }
 
     /** One concrete cycle inside a strongly connected set, as node ids, first node repeated at the end. */

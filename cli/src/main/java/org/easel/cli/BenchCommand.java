@@ -1,0 +1,99 @@
+package org.easel.cli;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import org.easel.engine.Environment;
+import org.easel.engine.NodeRegistry;
+import org.easel.engine.exec.ExecutionListener;
+import org.easel.engine.exec.ExecutionResult;
+import org.easel.engine.exec.Executor;
+import org.easel.engine.exec.OutputCache;
+import org.easel.engine.prompt.Prompt;
+import org.easel.engine.validation.ValidationResult;
+import org.easel.engine.validation.Validator;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code easel bench engine}: the engine's own overhead on a chain of trivial nodes (IntMath add), first
+ * run (empty cache) and fully cached re-run, each including validation, keys and planning.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Measure engine overhead: a chain of trivial nodes, first run and fully cached re-run.")
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--iterations", defaultValue = "200", description = "Measured iterations (default: ${DEFAULT-VALUE}).")
+    int iterations;
+
+    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Override
+    public Integer call() throws Exception {
+        NodeRegistry registry = NodeRegistry.load();
+        Environment env = Environment.under(Files.createTempDirectory("easel-bench"), "cpu");
+        Prompt prompt = Prompt.of(chain(nodes));
+        Validator validator = new Validator(registry, env);
+
+        long[] first = new long[iterations];
+        long[] cached = new long[iterations];
+        for (int i = -warmup; i < iterations; i++) {
+            Executor ex = new Executor(env, new OutputCache(1L << 30));
+            long t0 = System.nanoTime();
+            ExecutionResult r1 = run(ex, validator, prompt);
+            long t1 = System.nanoTime();
+            ExecutionResult r2 = run(ex, validator, prompt);
+            long t2 = System.nanoTime();
+            if (r1.executed().size() != nodes || !r2.executed().isEmpty()) {
+                throw new IllegalStateException("unexpected: first run executed " + r1.executed().size()
+                        + ", re-run executed " + r2.executed().size());
+            }
+            if (i >= 0) {
+                first[i] = t1 - t0;
+                cached[i] = t2 - t1;
+            }
+        }
+        Arrays.sort(first);
+        Arrays.sort(cached);
+        System.out.printf("engine overhead, %d-node chain of IntMath, %d iterations after %d warm-up (%d cores, Java %s)%n",
+                nodes, iterations, warmup, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+        System.out.printf("first run   : median %.3f ms (%.2f µs/node), p90 %.3f ms%n",
+                first[iterations / 2] / 1e6, first[iterations / 2] / 1e3 / nodes, first[iterations * 9 / 10] / 1e6);
+        System.out.printf("cached rerun: median %.3f ms (%.2f µs/node), p90 %.3f ms%n",
+                cached[iterations / 2] / 1e6, cached[iterations / 2] / 1e3 / nodes, cached[iterations * 9 / 10] / 1e6);
+        return 0;
+    }
+
+    private static ExecutionResult run(Executor ex, Validator validator, Prompt prompt) {
+        ValidationResult v = validator.validate(prompt);
+        if (!v.ok()) throw new IllegalStateException(String.join("\n", v.describe()));
+        return ex.execute(prompt, v, UUID.randomUUID().toString(), null, ExecutionListener.NONE);
+    }
+
+    /** PrimitiveInt → (n−2) × IntMath add 1 → PreviewAny. */
+    static ObjectNode chain(int n) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode p = f.objectNode();
+        ObjectNode first = p.putObject("1");
+        first.put("class_type", "PrimitiveInt");
+        first.putObject("inputs").put("value", 0);
+        for (int i = 2; i < n; i++) {
+            ObjectNode node = p.putObject(Integer.toString(i));
+            node.put("class_type", "IntMath");
+            ObjectNode in = node.putObject("inputs");
+            in.putArray("a").add(Integer.toString(i - 1)).add(0);
+            in.put("b", 1);
+            in.put("op", "add");
+        }
+        ObjectNode last = p.putObject(Integer.toString(n));
+        last.put("class_type", "PreviewAny");
+        last.putObject("inputs").putArray("source").add(Integer.toString(n - 1)).add(0);
+        return p;
+    }
+}

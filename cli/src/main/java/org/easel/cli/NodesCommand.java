@@ -1,0 +1,95 @@
+package org.easel.cli;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.easel.engine.Environment;
+import org.easel.engine.Json;
+import org.easel.engine.Node;
+import org.easel.engine.NodeRegistry;
+import org.easel.engine.schema.InputSpec;
+import org.easel.engine.schema.NodeSchema;
+import org.easel.engine.schema.OutputSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code easel nodes [NAME]}: lists node types, or shows one node's inputs and outputs. */
+@Command(name = "nodes", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "List node types, or show the schema of one (NAME).")
+final class NodesCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NAME", description = "A node type, e.g. KSampler.")
+    String name;
+
+    @Option(names = "--json", description = "Print ComfyUI /object_info JSON.")
+    boolean json;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() {
+        NodeRegistry registry = NodeRegistry.load();
+        Environment env = common.environment();
+        if (name == null) {
+            if (json) {
+                System.out.println(Json.write(registry.objectInfo(env)));
+                return 0;
+            }
+            String lastCategory = null;
+            List<Node> nodes = registry.all().stream()
+                    .sorted(java.util.Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
+                    .toList();
+            for (Node n : nodes) {
+                NodeSchema s = n.schema();
+                if (!s.category().equals(lastCategory)) {
+                    System.out.println(s.category() + ":");
+                    lastCategory = s.category();
+                }
+                System.out.printf("  %-28s %s%n", s.name(), s.description());
+            }
+            System.out.println(nodes.size() + " node types. Show one with: easel nodes NAME");
+            return 0;
+        }
+        Node n = registry.get(name);
+        if (n == null) {
+            String near = registry.all().stream().map(x -> x.schema().name())
+                    .filter(x -> x.toLowerCase().contains(name.toLowerCase())).toList().toString();
+            System.err.println("error: no node type '" + name + "'" + (near.equals("[]") ? "" : "; did you mean one of " + near + "?"));
+            return 2;
+        }
+        NodeSchema s = n.schema();
+        if (json) {
+            System.out.println(Json.write(Map.of(s.name(), s.toObjectInfo(env))));
+            return 0;
+        }
+        System.out.println(s.name() + (s.displayName().equals(s.name()) ? "" : " (" + s.displayName() + ")")
+                + "  [" + s.category() + "]" + (s.isOutputNode() ? "  output node" : ""));
+        if (!s.description().isEmpty()) System.out.println("  " + s.description());
+        System.out.println("Inputs:");
+        for (InputSpec i : s.required()) System.out.println("  " + describe(i, env, false));
+        for (InputSpec i : s.optional()) System.out.println("  " + describe(i, env, true));
+        System.out.println("Outputs:");
+        int k = 0;
+        for (OutputSpec o : s.outputs()) System.out.println("  " + (k++) + ": " + o.name() + " (" + o.type() + ")");
+        if (s.outputs().isEmpty()) System.out.println("  (none)");
+        return 0;
+    }
+
+    private static String describe(InputSpec i, Environment env, boolean optional) {
+        StringBuilder b = new StringBuilder(String.format("%-16s ", i.name()));
+        if (i.isCombo()) {
+            List<String> c = i.choices(env);
+            b.append("one of ").append(c.size() > 12 ? c.subList(0, 12) + "… (" + c.size() + ")" : c.toString());
+        } else {
+            b.append(i.type());
+        }
+        Map<String, Object> o = i.options();
+        if (o.containsKey("default") && !i.isCombo()) b.append(" default=").append(Json.write(o.get("default")));
+        if (o.containsKey("min")) b.append(" min=").append(o.get("min"));
+        if (o.containsKey("max")) b.append(" max=").append(o.get("max"));
+        if (optional) b.append(" (optional)");
+        return b.toString();
+    }
+}
