@@ -389,4 +389,4 @@ public final class DemoModels {
                 "clean_up_tokenization_spaces", true));
         writeJson(dir.resolve("special_tokens_map.json"), obj("eos_token", "</s>", "pad_token", "<pad>", "unk_token", "<unk>"));
     }
-
+}

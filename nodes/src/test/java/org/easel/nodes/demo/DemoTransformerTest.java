@@ -89,6 +89,7 @@ class DemoTransformerTest {
         double[][] xs = {sample(mu, 5, s0, r), new double[d]};
         for (int i = 0; i < d; i++) xs[1][i] = r.nextGaussian(); // pure noise
         float[][] pooled = {DemoTestSupport.pooledFor("red", "circle", "left"), DemoTestSupport.pooledFor("blue", "square")};
+        for (int i = 0; i < pooled[1].length; i++) pooled[1][i] *= 0.1f; // weak prompt: prior and data compete, β matters
         double[] sig = {s0, s1};
         float[] xin = new float[2 * d];
         float[] pin = new float[2 * DemoGraphs.POOLED_WIDTH];
