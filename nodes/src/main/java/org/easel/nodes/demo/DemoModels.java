@@ -128,13 +128,13 @@ public final class DemoModels {
         Path l = root.resolve(CLIP_L);
         link(ck.resolve("text_encoder/model.onnx"), l.resolve("model.onnx"));
         link(ck.resolve("text_encoder/config.json"), l.resolve("config.json"));
-        for (String f : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
+        for (String f : List.of("vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
             link(ck.resolve("tokenizer").resolve(f), l.resolve(f));
         }
         Path gg = root.resolve(CLIP_G);
         link(ck.resolve("text_encoder_2/model.onnx"), gg.resolve("model.onnx"));
         link(ck.resolve("text_encoder_2/config.json"), gg.resolve("config.json"));
-        for (String f : List.of("vocab.json", "merges.txt", "tokenizer_config.json", "special_tokens_map.json")) {
+        for (String f : List.of("vocab.json", "merges.txt", "tokenizer.json", "tokenizer_config.json", "special_tokens_map.json")) {
             link(ck.resolve("tokenizer_2").resolve(f), gg.resolve(f));
         }
         Path t5 = root.resolve(T5);
@@ -338,11 +338,44 @@ public final class DemoModels {
                 "pad_token", pad,
                 "tokenizer_class", "CLIPTokenizer",
                 "unk_token", DemoVocabulary.EOS_TOKEN));
+        writeJson(dir.resolve("tokenizer.json"), clipTokenizerJson());
         writeJson(dir.resolve("special_tokens_map.json"), obj(
                 "bos_token", addedToken(DemoVocabulary.BOS_TOKEN),
                 "eos_token", addedToken(DemoVocabulary.EOS_TOKEN),
                 "pad_token", addedToken(pad),
                 "unk_token", addedToken(DemoVocabulary.EOS_TOKEN)));
+    }
+
+    /** The same CLIP tokenizer in Hugging Face {@code tokenizers} format (as in openai/clip-vit-large-patch14). */
+    private static Map<String, Object> clipTokenizerJson() {
+        List<Object> added = new ArrayList<>();
+        for (int id : new int[] {DemoVocabulary.BOS_ID, DemoVocabulary.EOS_ID}) {
+            added.add(obj("id", id, "content", id == DemoVocabulary.BOS_ID ? DemoVocabulary.BOS_TOKEN : DemoVocabulary.EOS_TOKEN,
+                    "single_word", false, "lstrip", false, "rstrip", false, "normalized", true, "special", true));
+        }
+        List<String> merges = new ArrayList<>();
+        for (String[] m : DemoVocabulary.clipMerges()) merges.add(m[0] + " " + m[1]);
+        String split = "<\\|startoftext\\|>|<\\|endoftext\\|>|'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
+        return obj(
+                "version", "1.0",
+                "truncation", null,
+                "padding", null,
+                "added_tokens", added,
+                "normalizer", obj("type", "Sequence", "normalizers", List.of(
+                        obj("type", "NFC"),
+                        obj("type", "Replace", "pattern", obj("Regex", "\\s+"), "content", " "),
+                        obj("type", "Lowercase"))),
+                "pre_tokenizer", obj("type", "Sequence", "pretokenizers", List.of(
+                        obj("type", "Split", "pattern", obj("Regex", split), "behavior", "Removed", "invert", true),
+                        obj("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", false))),
+                "post_processor", obj("type", "RobertaProcessing",
+                        "sep", List.of(DemoVocabulary.EOS_TOKEN, DemoVocabulary.EOS_ID),
+                        "cls", List.of(DemoVocabulary.BOS_TOKEN, DemoVocabulary.BOS_ID),
+                        "trim_offsets", false, "add_prefix_space", false),
+                "decoder", obj("type", "ByteLevel", "add_prefix_space", true, "trim_offsets", true, "use_regex", true),
+                "model", obj("type", "BPE", "dropout", null, "unk_token", DemoVocabulary.EOS_TOKEN,
+                        "continuing_subword_prefix", "", "end_of_word_suffix", "</w>", "fuse_unk", false, "byte_fallback", false,
+                        "vocab", DemoVocabulary.clipVocab(), "merges", merges));
     }
 
     private static void writeT5Tokenizer(Path dir) throws IOException {

@@ -59,6 +59,26 @@ class DemoTextEncoderTest {
         assertEquals("!", cfg2.get("pad_token").get("content").asText());
     }
 
+    @Test
+    void clipTokenizerJsonAgreesWithReferenceBpe() throws Exception {
+        Path ck = DemoModels.checkpointDir(DemoTestSupport.modelsDir());
+        String prompt = "A  RED circle, on the Left; zebra-green centre!";
+        List<Integer> ref = DemoVocabulary.tokenizeClip(prompt);
+        for (String dir : new String[] {"tokenizer", "tokenizer_2"}) {
+            try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(ck.resolve(dir).resolve("tokenizer.json"))) {
+                long[] ids = tok.encode(prompt).getIds();
+                assertEquals(ref.size() + 2, ids.length, java.util.Arrays.toString(ids));
+                assertEquals(DemoVocabulary.BOS_ID, ids[0]);
+                assertEquals(DemoVocabulary.EOS_ID, ids[ids.length - 1]);
+                for (int i = 0; i < ref.size(); i++) assertEquals(ref.get(i).longValue(), ids[i + 1], "token " + i);
+                for (String w : DemoVocabulary.WORDS) {
+                    assertArrayEquals(new long[] {DemoVocabulary.BOS_ID, DemoVocabulary.wordIds().get(w), DemoVocabulary.EOS_ID},
+                            tok.encode(w).getIds(), w);
+                }
+            }
+        }
+    }
+
     private void checkClip(String rel, int width, int layers, int pad) throws Exception {
         OrtSession s = DemoTestSupport.session(rel);
         Set<String> expected = new HashSet<>(List.of("text_embeds", "last_hidden_state"));
