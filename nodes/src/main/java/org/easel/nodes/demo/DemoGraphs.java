@@ -1,0 +1,197 @@
+package org.easel.nodes.demo;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** The ONNX graphs of the demo checkpoint (see {@code demo-model.md}). */
+public final class DemoGraphs {
+    private DemoGraphs() {}
+
+    public static final int CLIP_L_WIDTH = 768;
+    public static final int CLIP_L_LAYERS = 12;
+    public static final int CLIP_G_WIDTH = 1280;
+    public static final int CLIP_G_LAYERS = 32;
+    public static final int T5_WIDTH = 4096;
+    public static final int POOLED_WIDTH = CLIP_L_WIDTH + CLIP_G_WIDTH;
+    /** Logit per matching prompt word. */
+    public static final double BETA = 16.0;
+    /** Per-component standard deviation in model-latent space. */
+    public static final double S = 0.3;
+    public static final double MIN_SIGMA = 1e-4;
+    public static final float LOGVAR = -30f;
+
+    private static float[] randomTable(long seed, int n, double scale) {
+        Random r = new Random(seed);
+        float[] t = new float[n];
+        for (int i = 0; i < n; i++) t[i] = (float) (r.nextGaussian() * scale);
+        return t;
+    }
+
+    /**
+     * CLIP text encoder with projection. {@code text_embeds}[b, attributeOf(word)] counts the prompt's
+     * known words (other dims are 0); hidden states are a deterministic per-token embedding.
+     */
+    public static ModelProto clipTextEncoder(int width, int layers, boolean fp16) {
+        OnnxGraph g = new OnnxGraph("easel_tiny_clip_" + width, fp16);
+        String ids = g.int64Input("input_ids", "batch_size", "sequence_length");
+        List<String> words = DemoVocabulary.WORDS;
+        int nw = words.size();
+        long[] wordIds = new long[nw];
+        float[] place = new float[nw * width];
+        for (int i = 0; i < nw; i++) {
+            wordIds[i] = DemoVocabulary.wordIds().get(words.get(i));
+            place[i * width + DemoVocabulary.attributeOf(words.get(i))] = 1f;
+        }
+        // one-hot over known words: [B,S,W]
+        String idsU = g.op("Unsqueeze", ids, g.longs(-1));
+        String eq = g.op("Equal", idsU, g.longs("word_ids", wordIds, nw));
+        String onehot = g.op("Cast", new String[] {eq}, Map.of("to", 1));
+        String counts = g.op("ReduceSum", new String[] {onehot, g.longs(1)}, Map.of("keepdims", 0)); // [B,W]
+        String textEmbeds = g.matmul(counts, g.floats("word_to_attr", place, nw, width));
+        // per-token features: sin(id·ω_j + φ_j) for 8 frequencies, plus the word one-hot
+        int nf = 8;
+        float[] freq = new float[nf], phase = new float[nf];
+        for (int j = 0; j < nf; j++) {
+            freq[j] = (float) (0.7 / Math.pow(3.1, j));
+            phase[j] = (float) (0.37 * j);
+        }
+        String idf = g.op("Cast", new String[] {idsU}, Map.of("to", 1)); // [B,S,1]
+        String sinf = g.op("Sin", g.add(g.mul(idf, g.floats("freq", freq, nf)), g.floats("phase", phase, nf)));
+        String feats = g.op("Concat", new String[] {sinf, onehot}, Map.of("axis", -1)); // [B,S,8+W]
+        String h0 = g.matmul(feats, g.floats("token_embedding", randomTable(width * 31L + 7, (nf + nw) * width, 0.5), nf + nw, width));
+        g.floatOutput("text_embeds", textEmbeds, "batch_size", width);
+        String last = g.mul(h0, g.scalar(0.9f));
+        g.floatOutput("last_hidden_state", last, "batch_size", "sequence_length", width);
+        for (int i = 0; i <= layers; i++) {
+            String hi = i == 0 ? h0 : g.mul(h0, g.scalar(1f + 0.02f * i));
+            g.floatOutput("hidden_states." + i, hi, "batch_size", "sequence_length", width);
+        }
+        return g.build("easel demo CLIP text encoder (" + width + " wide): word-count text_embeds, synthetic hidden states");
+    }
+
+    /** T5 encoder stand-in: Gather from a small table, projected to 4096. */
+    public static ModelProto t5Encoder(boolean fp16) {
+        OnnxGraph g = new OnnxGraph("easel_tiny_t5", fp16);
+        String ids = g.int64Input("input_ids", "batch_size", "sequence_length");
+        int v = DemoVocabulary.T5_PIECES.size(), r = 32;
+        String idc = g.op("Clip", ids, g.longs("lo", new long[] {0}), g.longs("hi", new long[] {v - 1}));
+        String e = g.op("Gather", new String[] {g.floats("t5_table", randomTable(5151, v * r, 1.0), v, r), idc}, Map.of("axis", 0));
+        String h = g.matmul(e, g.floats("t5_proj", randomTable(5152, r * T5_WIDTH, 0.1), r, T5_WIDTH));
+        g.floatOutput("last_hidden_state", h, "batch_size", "sequence_length", T5_WIDTH);
+        return g.build("easel demo T5 encoder stand-in");
+    }
+
+    /** Attribute codes a_k as a [2048, K] matrix: 0.5 at each of the component's three attributes in both CLIP halves. */
+    public static float[] attributeCodes() {
+        int k = DemoVocabulary.COMPONENTS;
+        float[] a = new float[POOLED_WIDTH * k];
+        for (int c = 0; c < k; c++) {
+            for (int attr : DemoVocabulary.componentAttributes(c)) {
+                a[attr * k + c] = 0.5f;
+                a[(CLIP_L_WIDTH + attr) * k + c] = 0.5f;
+            }
+        }
+        return a;
+    }
+
+    /**
+     * The exact posterior-mean denoiser of the Gaussian mixture, returning the flow velocity
+     * {@code (x − x̂0)/σ} with σ = timestep/1000.
+     */
+    public static ModelProto transformer(float[] templates, boolean fp16) {
+        int k = DemoVocabulary.COMPONENTS, ch = Sd3LatentSpace.CHANNELS, ts = DemoTemplates.SIZE;
+        OnnxGraph g = new OnnxGraph("easel_tiny_sd3_transformer", fp16);
+        String x = g.floatInput("hidden_states", "batch_size", ch, "height", "width");
+        g.floatInput("encoder_hidden_states", "batch_size", "sequence_length", T5_WIDTH); // conditioning via pooled only
+        String pooled = g.floatInput("pooled_projections", "batch_size", POOLED_WIDTH);
+        String timestep = g.floatInput("timestep", "step");
+
+        // Templates resized to the latent size: [K,16,h,w] → [K,D]
+        String shape = g.op("Shape", x);
+        String hw = g.op("Slice", shape, g.longs(2), g.longs(4));
+        String sizes = g.op("Concat", new String[] {g.longs(k, ch), hw}, Map.of("axis", 0));
+        String mu4 = g.op("Resize", new String[] {g.floats("templates", templates, k, ch, ts, ts), "", "", sizes},
+                Map.of("mode", "linear", "coordinate_transformation_mode", "half_pixel"));
+        String mu = g.reshape(mu4, g.longs(k, -1));
+        String xf = g.reshape(x, g.longs(0, -1)); // [B,D]
+
+        String sigma = g.clip(g.reshape(g.div(timestep, g.scalar(1000f)), g.longs(-1, 1)), (float) MIN_SIGMA, 1f); // [B,1]
+        String a = g.sub(g.scalar(1f), sigma); // 1−σ
+        String s2 = g.scalar((float) (S * S));
+        String v = g.add(g.mul(g.mul(a, a), s2), g.mul(sigma, sigma));
+
+        String dot = g.op("Gemm", new String[] {xf, mu}, Map.of("transB", 1)); // [B,K]
+        String mm = g.reshape(g.op("ReduceSum", new String[] {g.mul(mu, mu), g.longs(1)}, Map.of("keepdims", 0)), g.longs(1, -1)); // [1,K]
+        // −‖x − aμ‖²/(2v) up to a per-row constant: (a⟨x,μ⟩ − a²‖μ‖²/2)/v
+        String fit = g.div(g.sub(g.mul(a, dot), g.mul(g.mul(g.mul(a, a), g.scalar(0.5f)), mm)), v);
+        String prior = g.mul(g.matmul(pooled, g.floats("attribute_codes", attributeCodes(), POOLED_WIDTH, k)), g.scalar((float) BETA));
+        String w = g.op("Softmax", new String[] {g.add(prior, fit)}, Map.of("axis", 1));
+        String mix = g.matmul(w, mu); // [B,D]
+        String c = g.div(g.mul(a, s2), v);
+        String x0 = g.add(g.mul(c, xf), g.mul(g.sub(g.scalar(1f), g.mul(c, a)), mix));
+        String u = g.div(g.sub(xf, x0), sigma);
+        g.floatOutput("out_hidden_states", g.reshape(u, shape), "batch_size", ch, "height", "width");
+        return g.build("easel demo SD3 transformer: exact posterior mean of a 72-component Gaussian mixture, flow velocity out");
+    }
+
+    /** Decoder: z → (z − shift)·scale → 16→3 preview projection + bias → ×8 bilinear → clamp [−1,1]. */
+    public static ModelProto vaeDecoder(boolean fp16) {
+        int ch = Sd3LatentSpace.CHANNELS;
+        OnnxGraph g = new OnnxGraph("easel_tiny_vae_decoder", fp16);
+        String z = g.floatInput("latent_sample", "batch_size", ch, "latent_height", "latent_width");
+        String x = g.mul(g.sub(z, g.scalar((float) Sd3LatentSpace.SHIFT_FACTOR)), g.scalar((float) Sd3LatentSpace.SCALING_FACTOR));
+        float[] wt = new float[3 * ch];
+        float[] b = new float[3];
+        for (int c = 0; c < 3; c++) {
+            b[c] = (float) Sd3LatentSpace.BIAS[c];
+            for (int kk = 0; kk < ch; kk++) wt[c * ch + kk] = (float) Sd3LatentSpace.FACTORS[kk][c];
+        }
+        String rgb = g.op("Conv", x, g.floats("proj", wt, 3, ch, 1, 1), g.floats("bias", b, 3));
+        String up = g.op("Resize", new String[] {rgb, "", g.floats("scales", new float[] {1, 1, 8, 8}, 4)},
+                Map.of("mode", "linear", "coordinate_transformation_mode", "half_pixel"));
+        g.floatOutput("sample", g.clip(up, -1f, 1f), "batch_size", 3, "height", "width");
+        return g.build("easel demo SD3 VAE decoder");
+    }
+
+    /** Encoder: ×8 average pool → 3→16 minimum-norm inverse → z = x/scale + shift; logvar constant. */
+    public static ModelProto vaeEncoder(boolean fp16) {
+        int ch = Sd3LatentSpace.CHANNELS;
+        OnnxGraph g = new OnnxGraph("easel_tiny_vae_encoder", fp16);
+        String s = g.floatInput("sample", "batch_size", 3, "height", "width");
+        String pooled = g.op("AveragePool", new String[] {s}, Map.of("kernel_shape", new long[] {8, 8}, "strides", new long[] {8, 8}));
+        float[] wt = new float[ch * 3];
+        float[] b = new float[ch];
+        for (int kk = 0; kk < ch; kk++) {
+            double bias = 0;
+            for (int c = 0; c < 3; c++) {
+                wt[kk * 3 + c] = (float) Sd3LatentSpace.INVERSE[kk][c];
+                bias -= Sd3LatentSpace.INVERSE[kk][c] * Sd3LatentSpace.BIAS[c];
+            }
+            b[kk] = (float) bias;
+        }
+        String x = g.op("Conv", pooled, g.floats("inv", wt, ch, 3, 1, 1), g.floats("inv_bias", b, ch));
+        String mean = g.add(g.div(x, g.scalar((float) Sd3LatentSpace.SCALING_FACTOR)), g.scalar((float) Sd3LatentSpace.SHIFT_FACTOR));
+        String logvar = g.add(g.mul(mean, g.scalar(0f)), g.scalar(LOGVAR));
+        String params = g.op("Concat", new String[] {mean, logvar}, Map.of("axis", 1));
+        g.floatOutput("latent_parameters", params, "batch_size", 2 * ch, "latent_height", "latent_width");
+        return g.build("easel demo SD3 VAE encoder");
+    }
+
+    /** ×2 upscaler: bicubic Resize then a mild depthwise 3×3 sharpening, clipped to [0,1]. */
+    public static ModelProto upscaleX2(boolean fp16) {
+        OnnxGraph g = new OnnxGraph("easel_tiny_upscale_x2", fp16);
+        String in = g.floatInput("input", "batch_size", 3, "height", "width");
+        String up = g.op("Resize", new String[] {in, "", g.floats("scales", new float[] {1, 1, 2, 2}, 4)},
+                Map.of("mode", "cubic", "cubic_coeff_a", -0.75f, "coordinate_transformation_mode", "half_pixel"));
+        String padded = g.op("Pad", new String[] {up, g.longs(0, 0, 1, 1, 0, 0, 1, 1)}, Map.of("mode", "edge"));
+        float a = 0.1f;
+        float[] k1 = {0, -a, 0, -a, 1 + 4 * a, -a, 0, -a, 0};
+        float[] k = new float[27];
+        for (int c = 0; c < 3; c++) System.arraycopy(k1, 0, k, c * 9, 9);
+        String sharp = g.op("Conv", new String[] {padded, g.floats("sharpen", k, 3, 1, 3, 3)}, Map.of("group", 3));
+        g.floatOutput("output", g.clip(sharp, 0f, 1f), "batch_size", 3, "height_x2", "width_x2");
+        return g.build("easel demo x2 upscaler: bicubic + mild sharpening");
+    }
+}
