@@ -1,0 +1,200 @@
+package org.easel.nodes.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.nio.IntBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.easel.nodes.types.FloatTensor;
+
+/**
+ * One ONNX model loaded in an ONNX Runtime session, with its input and output names, types and shapes read
+ * from the session. {@link #run} takes float and int64 arrays and converts at the boundary to what the
+ * model declares (float32/float16, int64/int32), and returns float32 outputs.
+ */
+public final class ModelSession implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Path path;
+    private final Device device;
+    private final Map<String, TensorInfo> inputs = new LinkedHashMap<>();
+    private final Map<String, TensorInfo> outputs = new LinkedHashMap<>();
+    private final long bytes;
+    private long nanosInRun;
+
+    ModelSession(OrtEnvironment env, OrtSession session, Path path, Device device, long bytes) throws OrtException {
+        this.env = env;
+        this.session = session;
+        this.path = path;
+        this.device = device;
+        this.bytes = bytes;
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            if (e.getValue().getInfo() instanceof TensorInfo t) inputs.put(e.getKey(), t);
+        }
+        for (Map.Entry<String, NodeInfo> e : session.getOutputInfo().entrySet()) {
+            if (e.getValue().getInfo() instanceof TensorInfo t) outputs.put(e.getKey(), t);
+        }
+    }
+
+    public Path path() { return path; }
+    public Device device() { return device; }
+    public Set<String> inputNames() { return inputs.keySet(); }
+    public Set<String> outputNames() { return outputs.keySet(); }
+    public TensorInfo inputInfo(String name) { return inputs.get(name); }
+    public TensorInfo outputInfo(String name) { return outputs.get(name); }
+    /** Estimated memory (the model's file sizes). */
+    public long bytes() { return bytes; }
+    /** Total time spent inside {@code OrtSession.run}, for measuring overhead around it. */
+    public synchronized long nanosInRun() { return nanosInRun; }
+
+    /** An input value: float data or int64 ids, with its shape. */
+    public record Input(float[] floats, long[] longs, long[] shape) {
+        public static Input of(float[] data, long... shape) { return new Input(data, null, shape); }
+        public static Input ids(long[] data, long... shape) { return new Input(null, data, shape); }
+        public static Input of(FloatTensor t) {
+            int[] s = t.shape();
+            long[] shape = new long[s.length];
+            for (int i = 0; i < s.length; i++) shape[i] = s[i];
+            return new Input(t.toArray(), null, shape);
+        }
+    }
+
+    /** Runs the model on the named inputs and returns the requested outputs (all when none named) as float tensors. */
+    public Map<String, FloatTensor> run(Map<String, Input> in, String... wanted) throws OrtException {
+        for (String name : inputs.keySet()) {
+            if (!in.containsKey(name)) {
+                throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "' (has " + inputs.keySet() + ")");
+            }
+        }
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        try {
+            for (Map.Entry<String, Input> e : in.entrySet()) {
+                TensorInfo info = inputs.get(e.getKey());
+                if (info == null) continue;     // an input this export does not take
+                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey()));
+            }
+            Set<String> names = wanted.length == 0 ? outputs.keySet() : Set.of(wanted);
+            long t0 = System.nanoTime();
+            try (OrtSession.Result r = session.run(tensors, names)) {
+                long t1 = System.nanoTime();
+                synchronized (this) {
+                    nanosInRun += t1 - t0;
+                }
+                Map<String, FloatTensor> out = new LinkedHashMap<>();
+                for (Map.Entry<String, OnnxValue> e : r) {
+                    out.put(e.getKey(), toFloat((OnnxTensor) e.getValue()));
+                }
+                return out;
+            }
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private OnnxTensor toTensor(TensorInfo info, Input v, String name) throws OrtException {
+        long[] shape = v.shape();
+        switch (info.type) {
+            case FLOAT: {
+                return OnnxTensor.createTensor(env, FloatBuffer.wrap(floats(v, name)), shape);
+            }
+            case FLOAT16: {
+                float[] f = floats(v, name);
+                short[] h = new short[f.length];
+                for (int i = 0; i < f.length; i++) h[i] = Fp16Conversions.floatToFp16(f[i]);
+                return OnnxTensor.createTensor(env, ShortBuffer.wrap(h), shape, OnnxJavaType.FLOAT16);
+            }
+            case DOUBLE: {
+                float[] f = floats(v, name);
+                double[] d = new double[f.length];
+                for (int i = 0; i < f.length; i++) d[i] = f[i];
+                return OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(d), shape);
+            }
+            case INT64: {
+                return OnnxTensor.createTensor(env, LongBuffer.wrap(longs(v, name)), shape);
+            }
+            case INT32: {
+                long[] l = longs(v, name);
+                int[] i32 = new int[l.length];
+                for (int i = 0; i < l.length; i++) i32[i] = Math.toIntExact(l[i]);
+                return OnnxTensor.createTensor(env, IntBuffer.wrap(i32), shape);
+            }
+            default:
+                throw new IllegalArgumentException(path.getFileName() + ": input '" + name + "' has unsupported type " + info.type);
+        }
+    }
+
+    private float[] floats(Input v, String name) {
+        if (v.floats() != null) return v.floats();
+        long[] l = v.longs();
+        float[] f = new float[l.length];
+        for (int i = 0; i < l.length; i++) f[i] = l[i];
+        return f;
+    }
+
+    private long[] longs(Input v, String name) {
+        if (v.longs() != null) return v.longs();
+        throw new IllegalArgumentException(path.getFileName() + ": input '" + name + "' takes integers");
+    }
+
+    private static FloatTensor toFloat(OnnxTensor t) {
+        long[] s = t.getInfo().getShape();
+        int[] shape = new int[s.length];
+        for (int i = 0; i < s.length; i++) shape[i] = Math.toIntExact(s[i]);
+        float[] data;
+        switch (t.getInfo().type) {
+            case FLOAT -> {
+                FloatBuffer b = t.getFloatBuffer();
+                data = new float[b.remaining()];
+                b.get(data);
+            }
+            case FLOAT16 -> {
+                ShortBuffer b = t.getShortBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) data[i] = Fp16Conversions.fp16ToFloat(b.get(i));
+            }
+            case DOUBLE -> {
+                java.nio.DoubleBuffer b = t.getDoubleBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) data[i] = (float) b.get(i);
+            }
+            case INT64 -> {
+                LongBuffer b = t.getLongBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) data[i] = b.get(i);
+            }
+            default -> throw new IllegalStateException("unsupported output type " + t.getInfo().type);
+        }
+        return FloatTensor.wrap(data, shape);
+    }
+
+    /** Input names that are missing, for a clear error when a model is not the expected kind. */
+    public List<String> missingInputs(String... expected) {
+        List<String> missing = new ArrayList<>();
+        for (String e : expected) if (!inputs.containsKey(e)) missing.add(e);
+        return missing;
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException ignored) {
+            // closing
+        }
+    }
+}

@@ -1,0 +1,215 @@
+package org.easel.nodes.onnx;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+import org.easel.engine.Environment;
+import org.easel.engine.NodeException;
+
+/**
+ * The shared ONNX Runtime: one session per model file (keyed by path + device), created once and reused
+ * across prompts, unloaded least-recently-used first when the loaded models exceed a memory budget.
+ * Sessions use full graph optimisation, one intra-op thread per core, and keep an optimised copy of each
+ * (small) model under {@code models/.cache/ort/} so the next start loads faster.
+ */
+public final class OnnxRuntime implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(OnnxRuntime.class.getName());
+
+    private final OrtEnvironment ort;
+    private final Device device;
+    private final Path cacheDir;
+    private final long budgetBytes;
+    private final LinkedHashMap<Path, ModelSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
+    private final Map<Path, Integer> leases = new LinkedHashMap<>();
+
+    public OnnxRuntime(String deviceSpec, Path cacheDir, long budgetBytes) {
+        this.ort = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "easel");
+        this.device = resolve(deviceSpec);
+        this.cacheDir = cacheDir;
+        this.budgetBytes = budgetBytes;
+    }
+
+    /** The runtime shared by every node of this environment. */
+    public static OnnxRuntime of(Environment env) {
+        return env.service(OnnxRuntime.class, () -> new OnnxRuntime(env.device(),
+                env.modelsDir().resolve(".cache").resolve("ort"), defaultBudget()));
+    }
+
+    /** {@code EASEL_MODEL_MEMORY_MB}, else 3/4 of physical memory. */
+    static long defaultBudget() {
+        String mb = System.getenv("EASEL_MODEL_MEMORY_MB");
+        if (mb != null && !mb.isBlank()) return Long.parseLong(mb.trim()) * 1024 * 1024;
+        try {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            return os.getTotalMemorySize() / 4 * 3;
+        } catch (Throwable t) {
+            return 8L << 30;
+        }
+    }
+
+    private static Device resolve(String spec) {
+        if (spec == null || spec.equals("auto")) {
+            if (Device.cudaBuildPresent()) {
+                LOG.info("device auto: the GPU build of ONNX Runtime is present, using cuda:0");
+                return new Device(Device.Kind.CUDA, 0);
+            }
+            return Device.CPU;
+        }
+        Device d = Device.parse(spec);
+        if (d.kind() == Device.Kind.CUDA && !Device.cudaBuildPresent()) {
+            throw new NodeException("device " + spec + " was requested, but this build has the CPU-only ONNX Runtime. "
+                    + "Rebuild with the GPU runtime (EASEL_GPU=1 ./easel …, or mvn -Pgpu package); it needs CUDA 12 and cuDNN 9.");
+        }
+        return d;
+    }
+
+    public Device device() { return device; }
+
+    /** A lease on the session of {@code modelFile}; closing the lease lets the pool unload it again. */
+    public final class Lease implements AutoCloseable {
+        private final ModelSession session;
+        private boolean closed;
+
+        private Lease(ModelSession session) { this.session = session; }
+
+        public ModelSession session() { return session; }
+
+        @Override
+        public void close() {
+            synchronized (OnnxRuntime.this) {
+                if (closed) return;
+                closed = true;
+                leases.merge(session.path(), -1, Integer::sum);
+                if (leases.get(session.path()) <= 0) leases.remove(session.path());
+            }
+        }
+    }
+
+    /** The session for a model file, loading it (and unloading others past the budget) when needed. */
+    public synchronized Lease acquire(Path modelFile) {
+        Path key = modelFile.toAbsolutePath().normalize();
+        ModelSession s = sessions.get(key);
+        if (s == null) {
+            if (!Files.isRegularFile(key)) throw new NodeException("model file not found: " + key);
+            long bytes = sizeOf(key);
+            evictFor(bytes);
+            s = load(key, bytes);
+            sessions.put(key, s);
+        }
+        leases.merge(key, 1, Integer::sum);
+        return new Lease(s);
+    }
+
+    private void evictFor(long bytes) {
+        long used = sessions.values().stream().mapToLong(ModelSession::bytes).sum();
+        Iterator<Map.Entry<Path, ModelSession>> it = sessions.entrySet().iterator();
+        while (used + bytes > budgetBytes && it.hasNext()) {
+            Map.Entry<Path, ModelSession> e = it.next();
+            if (leases.containsKey(e.getKey())) continue;
+            used -= e.getValue().bytes();
+            e.getValue().close();
+            it.remove();
+        }
+    }
+
+    private ModelSession load(Path file, long bytes) {
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            o.setIntraOpNumThreads(Math.max(1, cores));
+            o.setInterOpNumThreads(1);
+            o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
+            if (device.kind() == Device.Kind.CUDA) {
+                try {
+                    o.addCUDA(device.index());
+                } catch (OrtException e) {
+                    throw new NodeException("could not start CUDA device " + device + " for " + file.getFileName()
+                            + ": " + e.getMessage() + ". Check the NVIDIA driver, CUDA 12 and cuDNN 9, or use --device cpu.");
+                }
+            }
+            Path source = file;
+            Path optimized = optimizedCopy(file);
+            if (optimized != null && Files.isRegularFile(optimized)) {
+                source = optimized;                         // already optimised: skip the work
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            } else {
+                o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                if (optimized != null) {
+                    Files.createDirectories(optimized.getParent());
+                    o.setOptimizedModelFilePath(optimized.toString());
+                }
+            }
+            OrtSession session = ort.createSession(source.toString(), o);
+            return new ModelSession(ort, session, file, device, bytes);
+        } catch (OrtException e) {
+            throw new NodeException("could not load ONNX model " + file + ": " + e.getMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Where the optimised copy of a model lives, or null when it must not be cached: models with external
+     * data (large ones) and GPU sessions (whose optimised graphs are device specific).
+     */
+    private Path optimizedCopy(Path file) {
+        if (cacheDir == null || device.kind() != Device.Kind.CPU) return null;
+        try {
+            Path data = file.resolveSibling(file.getFileName() + "_data");
+            if (Files.exists(data) || Files.size(file) > (512L << 20)) return null;
+            String id = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + device
+                    + "|" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < 12; i++) b.append(String.format("%02x", h[i]));
+            return cacheDir.resolve(b + ".onnx");
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static long sizeOf(Path file) {
+        long n = 0;
+        try {
+            n += Files.size(file);
+            Path data = file.resolveSibling(file.getFileName() + "_data");
+            if (Files.exists(data)) n += Files.size(data);
+        } catch (IOException ignored) {
+            // estimate only
+        }
+        return n;
+    }
+
+    /** Unloads every session not in use (ComfyUI's /free unload_models). */
+    public synchronized void unloadAll() {
+        Iterator<Map.Entry<Path, ModelSession>> it = sessions.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Path, ModelSession> e = it.next();
+            if (leases.containsKey(e.getKey())) continue;
+            e.getValue().close();
+            it.remove();
+        }
+    }
+
+    public synchronized int loadedCount() { return sessions.size(); }
+
+    public synchronized long loadedBytes() {
+        return sessions.values().stream().mapToLong(ModelSession::bytes).sum();
+    }
+
+    @Override
+    public synchronized void close() {
+        sessions.values().forEach(ModelSession::close);
+        sessions.clear();
+    }
+}
