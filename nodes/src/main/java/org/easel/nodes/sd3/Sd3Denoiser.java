@@ -1,0 +1,140 @@
+package org.easel.nodes.sd3;
+
+import ai.onnxruntime.OrtException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.easel.engine.NodeException;
+import org.easel.nodes.onnx.ModelSession;
+import org.easel.nodes.sampling.Denoiser;
+import org.easel.nodes.sampling.FlowModelSampling;
+import org.easel.nodes.types.Conditioning;
+import org.easel.nodes.types.FloatTensor;
+
+/**
+ * The SD3 transformer as a k-diffusion denoiser with classifier-free guidance: for noise level σ it runs
+ * the transformer on x for every active positive and negative conditioning entry — batched into one
+ * session call per context length — turns the predicted velocity into x̂0 = x − σ·v, averages the entries
+ * of each side (weighted by strength) and returns {@code uncond + cfg·(cond − uncond)}. With cfg = 1 the
+ * negative side is skipped. Entries apply only inside their timestep range.
+ */
+public final class Sd3Denoiser implements Denoiser {
+    private final ModelSession session;
+    private final FlowModelSampling sampling;
+    private final List<Conditioning.Entry> positive;
+    private final List<Conditioning.Entry> negative;
+    private final double cfg;
+    private final int batch;
+    private final int[] itemShape;     // C, h, w
+    private int calls;
+
+    public Sd3Denoiser(ModelSession session, FlowModelSampling sampling, Conditioning positive, Conditioning negative,
+                       double cfg, int batch, int channels, int height, int width) {
+        this.session = session;
+        this.sampling = sampling;
+        this.positive = positive.entries();
+        this.negative = negative == null ? List.of() : negative.entries();
+        this.cfg = cfg;
+        this.batch = batch;
+        this.itemShape = new int[]{channels, height, width};
+        if (this.positive.isEmpty()) throw new NodeException("positive conditioning is empty");
+    }
+
+    public int calls() { return calls; }
+
+    private List<Conditioning.Entry> active(List<Conditioning.Entry> entries, double sigma) {
+        List<Conditioning.Entry> a = new ArrayList<>();
+        for (Conditioning.Entry e : entries) {
+            double hi = sampling.percentToSigma(e.start());
+            double lo = sampling.percentToSigma(e.end());
+            if (sigma <= hi + 1e-9 && sigma >= lo - 1e-9) a.add(e);
+        }
+        return a.isEmpty() ? entries : a;
+    }
+
+    @Override
+    public float[] denoise(float[] x, double sigma) throws OrtException {
+        List<Conditioning.Entry> pos = active(positive, sigma);
+        List<Conditioning.Entry> neg = cfg == 1.0 || negative.isEmpty() ? List.of() : active(negative, sigma);
+        List<Conditioning.Entry> all = new ArrayList<>(pos);
+        all.addAll(neg);
+        float[][] denoised = predict(all, x, sigma);      // per entry: x̂0 for the whole batch
+        float[] cond = average(denoised, pos, 0);
+        if (neg.isEmpty()) return cond;
+        float[] uncond = average(denoised, neg, pos.size());
+        float[] out = new float[cond.length];
+        for (int i = 0; i < out.length; i++) out[i] = (float) (uncond[i] + cfg * (cond[i] - uncond[i]));
+        return out;
+    }
+
+    private static float[] average(float[][] preds, List<Conditioning.Entry> entries, int offset) {
+        if (entries.size() == 1) return preds[offset];
+        float[] sum = new float[preds[offset].length];
+        double total = 0;
+        for (int e = 0; e < entries.size(); e++) {
+            double w = entries.get(e).strength();
+            total += w;
+            float[] p = preds[offset + e];
+            for (int i = 0; i < sum.length; i++) sum[i] += (float) (w * p[i]);
+        }
+        if (total != 0) for (int i = 0; i < sum.length; i++) sum[i] /= (float) total;
+        return sum;
+    }
+
+    /** x̂0 for each entry; entries with the same context length share one session call. */
+    private float[][] predict(List<Conditioning.Entry> entries, float[] x, double sigma) throws OrtException {
+        int item = itemShape[0] * itemShape[1] * itemShape[2];
+        float[][] result = new float[entries.size()][];
+        Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
+        for (int e = 0; e < entries.size(); e++) {
+            byLength.computeIfAbsent(entries.get(e).context().dim(1), k -> new ArrayList<>()).add(e);
+        }
+        for (Map.Entry<Integer, List<Integer>> group : byLength.entrySet()) {
+            List<Integer> idx = group.getValue();
+            int n = idx.size() * batch;
+            int len = group.getKey();
+            int width = entries.get(idx.get(0)).context().dim(2);
+            int pooledWidth = entries.get(idx.get(0)).pooled().dim(1);
+            float[] hidden = new float[n * item];
+            float[] ctx = new float[n * len * width];
+            float[] pooled = new float[n * pooledWidth];
+            float[] t = new float[n];
+            int r = 0;
+            for (int e : idx) {
+                Conditioning.Entry c = entries.get(e);
+                for (int b = 0; b < batch; b++, r++) {
+                    System.arraycopy(x, b * item, hidden, r * item, item);
+                    int cb = c.context().dim(0) > b ? b : 0;     // one context for the batch, or one per item
+                    c.context().copyTo(cb * len * width, ctx, r * len * width, len * width);
+                    int pb = c.pooled().dim(0) > b ? b : 0;
+                    c.pooled().copyTo(pb * pooledWidth, pooled, r * pooledWidth, pooledWidth);
+                    t[r] = (float) sampling.timestep(sigma);
+                }
+            }
+            Map<String, ModelSession.Input> in = new LinkedHashMap<>();
+            in.put("hidden_states", ModelSession.Input.of(hidden, n, itemShape[0], itemShape[1], itemShape[2]));
+            in.put("encoder_hidden_states", ModelSession.Input.of(ctx, n, len, width));
+            in.put("pooled_projections", ModelSession.Input.of(pooled, n, pooledWidth));
+            in.put("timestep", ModelSession.Input.of(t, n));
+            String outName = session.outputNames().iterator().next();
+            FloatTensor v = session.run(in, outName).get(outName);
+            calls++;
+            float[] vel = v.toArray();
+            if (vel.length != hidden.length) {
+                throw new NodeException("the transformer returned " + v + " for " + n + " latents of " + itemShape[0] + "×"
+                        + itemShape[1] + "×" + itemShape[2]);
+            }
+            r = 0;
+            for (int e : idx) {
+                float[] d = new float[batch * item];
+                for (int b = 0; b < batch; b++, r++) {
+                    int off = r * item;
+                    for (int i = 0; i < item; i++) d[b * item + i] = (float) (x[b * item + i] - sigma * vel[off + i]);
+                }
+                result[e] = d;
+            }
+        }
+        return result;
+    }
+}
