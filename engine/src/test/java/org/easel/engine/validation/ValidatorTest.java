@@ -270,6 +270,30 @@ class ValidatorTest {
     }
 
     @Test
+    void infiniteFloatsAreOutOfRange() {
+        // JSON 1e400 is infinity as a double; Python's validator reports it as bigger than max
+        JsonNode big = onlyError(h.validate("{\"1\": {\"class_type\": \"Ranged\", \"inputs\": {\"i\": 1, \"f\": 1e400}}}"), "1");
+        assertEquals("value_bigger_than_max", big.get("type").asText());
+        JsonNode small = onlyError(h.validate("{\"1\": {\"class_type\": \"Ranged\", \"inputs\": {\"i\": 1, \"f\": \"-Infinity\"}}}"), "1");
+        assertEquals("value_smaller_than_min", small.get("type").asText());
+        // NaN compares false with both bounds, in Python as here: it passes
+        assertTrue(h.validate("{\"1\": {\"class_type\": \"Ranged\", \"inputs\": {\"i\": 1, \"f\": \"NaN\"}}}").ok());
+    }
+
+    @Test
+    void infiniteBoundsDoNotBreakValidation() {
+        h.registry.register(new Node() {
+            final NodeSchema s = NodeSchema.builder("Unbounded").outputNode()
+                    .required(InputSpec.number("x", 0, Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY)).build();
+            @Override public NodeSchema schema() { return s; }
+            @Override public NodeOutput execute(NodeContext ctx, NodeInputs inputs) { return NodeOutput.of(); }
+        });
+        assertTrue(h.validate("{\"1\": {\"class_type\": \"Unbounded\", \"inputs\": {\"x\": -1e300}}}").ok());
+        assertTrue(h.validate("{\"1\": {\"class_type\": \"Unbounded\", \"inputs\": {\"x\": 1e400}}}").ok(),
+                "inf <= inf, as in Python");
+    }
+
+    @Test
     void valueNotInList() {
         ValidationResult r = h.validate("""
                 {"1": {"class_type": "Pick", "inputs": {"choice": "purple"}},
