@@ -15,6 +15,8 @@ import org.easel.engine.schema.Types;
 public final class Coercion {
     private static final BigInteger TWO_64 = BigInteger.ONE.shiftLeft(64);
     private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
+    /** Stands for +infinity in range checks: larger than any finite double or 64-bit bound. */
+    static final BigDecimal BEYOND = BigDecimal.TEN.pow(400);
 
     private Coercion() {}
 
@@ -95,6 +97,8 @@ public final class Coercion {
 
     /** Compares a number option (Long, Double, BigInteger…) with a value. */
     static int compare(BigDecimal value, Object bound) {
+        if (bound instanceof Double d && d.isInfinite()) return d > 0 ? -1 : 1;   // BigDecimal has no infinity
+        if (bound instanceof Float f && f.isInfinite()) return f > 0 ? -1 : 1;
         return value.compareTo(new BigDecimal(bound.toString()));
     }
 

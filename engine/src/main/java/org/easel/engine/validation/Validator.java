@@ -266,7 +266,10 @@ public final class Validator {
             case Types.FLOAT: {
                 double d = Coercion.toDouble(v);
                 if (spec.option("min") instanceof Double lo && spec.option("max") instanceof Double hi && d >= lo && d <= hi) return d;
-                if (!Double.isNaN(d) && !Double.isInfinite(d) && !inRange(spec, BigDecimal.valueOf(d), v, own)) return null;
+                if (Double.isNaN(d)) return d;      // NaN compares false with both bounds, as in Python
+                // ±infinity (e.g. JSON 1e400) is beyond every finite bound, as in Python
+                BigDecimal value = Double.isInfinite(d) ? (d > 0 ? Coercion.BEYOND : Coercion.BEYOND.negate()) : BigDecimal.valueOf(d);
+                if (!inRange(spec, value, v, own)) return null;
                 return d;
             }
             case Types.STRING:
