@@ -176,8 +176,16 @@ public final class Validator {
                 if (schema.isRequired(name)) {
                     own.add(new ValidationError("required_input_missing", "Required input is missing", name, extra("input_name", name)));
                 } else if (spec.defaultValue() != null && spec.isPrimitive()) {
-                    values.put(name, spec.defaultValue());
-                    literals.put(name, spec.defaultValue());
+                    try {                          // defaults go through the same coercion as literals
+                        Object d = coerce(spec, org.easel.engine.Json.tree(spec.defaultValue()), own);
+                        if (d != null) {
+                            values.put(name, d);
+                            literals.put(name, d);
+                        }
+                    } catch (Coercion.CoercionException e) {
+                        own.add(new ValidationError("invalid_input_type", "Failed to convert an input value to a " + spec.type() + " value",
+                                name + ", default " + spec.defaultValue() + ", " + e.getMessage(), extra("input_name", name)));
+                    }
                 }
                 continue;
             }
@@ -246,7 +254,8 @@ public final class Validator {
             String s = Coercion.toStr(v);
             List<String> choices = spec.choices(env);
             if (!choices.contains(s)) {
-                String list = choices.size() > 20 ? "(list of length " + choices.size() + ")" : choices.toString();
+                String list = choices.size() > 20 ? "(list of length " + choices.size() + ")"
+                        : choices.stream().map(c -> "'" + c + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
                 own.add(new ValidationError("value_not_in_list", "Value not in list", name + ": '" + s + "' not in " + list,
                         extra("input_name", name, "input_config", choices.size() > 20 ? null : spec.toJson(env), "received_value", v)));
                 return null;

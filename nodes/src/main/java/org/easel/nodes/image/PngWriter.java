@@ -43,6 +43,12 @@ public final class PngWriter {
         Path tmp = Files.createTempFile(dir, ".easel-", ".png.tmp");
         try {
             Files.write(tmp, png);
+            try {   // temp files are created private; a saved picture is as readable as any other file
+                java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
+                if (v != null) v.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // keep the default permissions
+            }
             try {
                 Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
