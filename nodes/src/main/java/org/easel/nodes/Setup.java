@@ -20,5 +20,6 @@ public final class Setup {
             if (log != null) log.println("easel: creating the demo model easel-tiny-sd3 in " + env.modelsDir() + " (once, a few MB)");
         }
         org.easel.nodes.demo.DemoModels.ensure(env.modelsDir());
+        org.easel.nodes.demo.SampleImage.ensure(env.inputDir());
     }
 }

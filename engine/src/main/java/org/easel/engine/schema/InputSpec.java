@@ -19,6 +19,7 @@ public final class InputSpec {
     private final String type;
     private final Map<String, Object> options;
     private final Function<Environment, List<String>> choices;
+    private boolean selfValidated;
 
     private InputSpec(String name, String type, Map<String, Object> options, Function<Environment, List<String>> choices) {
         this.name = Objects.requireNonNull(name);
@@ -88,7 +89,9 @@ public final class InputSpec {
     public InputSpec with(String option, Object value) {
         Map<String, Object> o = new LinkedHashMap<>(options);
         o.put(option, value);
-        return new InputSpec(name, type, o, choices);
+        InputSpec s = new InputSpec(name, type, o, choices);
+        s.selfValidated = selfValidated;
+        return s;
     }
 
     public InputSpec step(double step) { return with("step", type.equals(Types.INT) ? (Object) (long) step : step); }
@@ -99,6 +102,18 @@ public final class InputSpec {
     public InputSpec forceInput() { return with("forceInput", true); }
     public InputSpec controlAfterGenerate() { return with("control_after_generate", true); }
     public InputSpec defaultValue(Object value) { return with("default", value); }
+
+    /**
+     * The node checks this input itself in {@link org.easel.engine.Node#validate} (ComfyUI: VALIDATE_INPUTS
+     * takes the input by name), so the generic range and combo-membership checks are skipped.
+     */
+    public InputSpec selfValidated() {
+        InputSpec s = new InputSpec(name, type, new LinkedHashMap<>(options), choices);
+        s.selfValidated = true;
+        return s;
+    }
+
+    public boolean isSelfValidated() { return selfValidated; }
 
     // ---- accessors ----------------------------------------------------------------------------
 

@@ -250,6 +250,12 @@ public final class Validator {
     private Object coerce(InputSpec spec, JsonNode v, List<ValidationError> own) throws Coercion.CoercionException {
         String name = spec.name();
         String type = spec.type();
+        if (spec.isSelfValidated()) {
+            return spec.isCombo() || Types.STRING.equals(type) ? Coercion.toStr(v)
+                    : Types.INT.equals(type) ? Coercion.toLong(Coercion.toInteger(v))
+                    : Types.FLOAT.equals(type) ? (Object) Coercion.toDouble(v)
+                    : Types.BOOLEAN.equals(type) ? (Object) Coercion.toBool(v) : v;
+        }
         if (spec.isCombo()) {
             String s = Coercion.toStr(v);
             List<String> choices = spec.choices(env);
