@@ -23,12 +23,20 @@ import picocli.CommandLine.Option;
  * run (empty cache) and fully cached re-run, each including validation, keys and planning.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Measure engine overhead: a chain of trivial nodes, first run and fully cached re-run.")
+        description = {"Benchmarks that print figures:",
+                "  engine   engine overhead: a chain of trivial nodes, first run and fully cached re-run (default)",
+                "  t2i      text-to-image on the demo model: time per run, share of sampling outside session.run, memory",
+                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled"})
 final class BenchCommand implements Callable<Integer> {
+    @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "engine", paramLabel = "WHAT",
+            description = "engine, t2i or upscale (default: ${DEFAULT-VALUE}).")
+    String what;
+
     @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--iterations", defaultValue = "200", description = "Measured iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", defaultValue = "200",
+            description = "Measured iterations (default: ${DEFAULT-VALUE}; t2i uses at most 10).")
     int iterations;
 
     @Option(names = "--warmup", defaultValue = "200", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
@@ -36,6 +44,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        switch (what) {
+            case "engine": return engine();
+            case "t2i": return PipelineBench.textToImage(Math.max(1, Math.min(iterations, 10)));
+            case "upscale": return PipelineBench.upscale();
+            default:
+                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale)");
+                return 2;
+        }
+    }
+
+    private int engine() throws Exception {
         NodeRegistry registry = NodeRegistry.load();
         Environment env = Environment.under(Files.createTempDirectory("easel-bench"), "cpu");
         Prompt prompt = Prompt.of(chain(nodes));

@@ -76,21 +76,32 @@ public final class ModelSession implements AutoCloseable {
 
     /** Runs the model on the named inputs and returns the requested outputs (all when none named) as float tensors. */
     public Map<String, FloatTensor> run(Map<String, Input> in, String... wanted) throws OrtException {
+        return run(in, Map.of(), wanted);
+    }
+
+    /**
+     * Like {@link #run(Map, String...)}, with some inputs given as tensors made earlier by {@link #tensor}
+     * (e.g. the text conditioning, the same at every sampling step); those stay open for the caller to reuse.
+     */
+    public Map<String, FloatTensor> run(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, String... wanted) throws OrtException {
         for (String name : inputs.keySet()) {
-            if (!in.containsKey(name)) {
+            if (!in.containsKey(name) && !prebuilt.containsKey(name)) {
                 throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "' (has " + inputs.keySet() + ")");
             }
         }
         Map<String, OnnxTensor> tensors = new HashMap<>();
+        Map<String, OnnxTensor> all = new HashMap<>();
         try {
             for (Map.Entry<String, Input> e : in.entrySet()) {
                 TensorInfo info = inputs.get(e.getKey());
                 if (info == null) continue;     // an input this export does not take
                 tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey()));
             }
+            all.putAll(tensors);
+            prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
             Set<String> names = wanted.length == 0 ? outputs.keySet() : Set.of(wanted);
             long t0 = System.nanoTime();
-            try (OrtSession.Result r = session.run(tensors, names)) {
+            try (OrtSession.Result r = session.run(all, names)) {
                 long t1 = System.nanoTime();
                 synchronized (this) {
                     nanosInRun += t1 - t0;
@@ -106,11 +117,23 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
+    /** A tensor for input {@code name} in the type the model declares; the caller closes it. */
+    public OnnxTensor tensor(String name, Input v) throws OrtException {
+        TensorInfo info = inputs.get(name);
+        if (info == null) throw new IllegalArgumentException(path.getFileName() + " has no input '" + name + "'");
+        return toTensor(info, v, name);
+    }
+
+    public boolean hasInput(String name) { return inputs.containsKey(name); }
+
     private OnnxTensor toTensor(TensorInfo info, Input v, String name) throws OrtException {
         long[] shape = v.shape();
         switch (info.type) {
             case FLOAT: {
-                return OnnxTensor.createTensor(env, FloatBuffer.wrap(floats(v, name)), shape);
+                float[] f = floats(v, name);       // a direct buffer: ONNX Runtime uses it without another copy
+                FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(4 * f.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                direct.put(f).rewind();
+                return OnnxTensor.createTensor(env, direct, shape);
             }
             case FLOAT16: {
                 float[] f = floats(v, name);

@@ -65,7 +65,7 @@ public final class SamplingRun {
                 throw new NodeException(ctx.nodeId(), null, "model", model.transformer() + " is not an SD3 transformer: it lacks inputs " + missing);
             }
             long run0 = session.nanosInRun();
-            Sd3Denoiser cfgDenoiser = new Sd3Denoiser(session, ms, positive, negative, cfg, b, c, h, w);
+            try (Sd3Denoiser cfgDenoiser = new Sd3Denoiser(session, ms, positive, negative, cfg, b, c, h, w)) {
             Denoiser denoiser = mask == null ? cfgDenoiser : inpaint(cfgDenoiser, ms, latentIn, noise, mask);
             int total = sigmas.length - 1;
             boolean previews = ctx.wantsPreviews();
@@ -80,6 +80,7 @@ public final class SamplingRun {
             out = ms.inverseNoiseScaling(sigmas[sigmas.length - 1], out);
             LAST.set(new Timing(System.nanoTime() - t0, session.nanosInRun() - run0, cfgDenoiser.calls()));
             return in.withSamples(FloatTensor.wrap(model.processOut(out), b, c, h, w));
+            }
         }
     }
 

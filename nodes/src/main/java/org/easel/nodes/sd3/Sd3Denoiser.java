@@ -19,7 +19,7 @@ import org.easel.nodes.types.FloatTensor;
  * of each side (weighted by strength) and returns {@code uncond + cfg·(cond − uncond)}. With cfg = 1 the
  * negative side is skipped. Entries apply only inside their timestep range.
  */
-public final class Sd3Denoiser implements Denoiser {
+public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     private final ModelSession session;
     private final FlowModelSampling sampling;
     private final List<Conditioning.Entry> positive;
@@ -28,6 +28,8 @@ public final class Sd3Denoiser implements Denoiser {
     private final int batch;
     private final int[] itemShape;     // C, h, w
     private int calls;
+    /** Conditioning tensors per group of entries: the same at every step, so made once. */
+    private final Map<List<Conditioning.Entry>, ai.onnxruntime.OnnxTensor[]> condTensors = new java.util.HashMap<>();
 
     public Sd3Denoiser(ModelSession session, FlowModelSampling sampling, Conditioning positive, Conditioning negative,
                        double cfg, int batch, int channels, int height, int width) {
@@ -97,28 +99,27 @@ public final class Sd3Denoiser implements Denoiser {
             int width = entries.get(idx.get(0)).context().dim(2);
             int pooledWidth = entries.get(idx.get(0)).pooled().dim(1);
             float[] hidden = new float[n * item];
-            float[] ctx = new float[n * len * width];
-            float[] pooled = new float[n * pooledWidth];
             float[] t = new float[n];
+            List<Conditioning.Entry> groupEntries = new ArrayList<>();
+            for (int e : idx) groupEntries.add(entries.get(e));
             int r = 0;
             for (int e : idx) {
-                Conditioning.Entry c = entries.get(e);
                 for (int b = 0; b < batch; b++, r++) {
                     System.arraycopy(x, b * item, hidden, r * item, item);
-                    int cb = c.context().dim(0) > b ? b : 0;     // one context for the batch, or one per item
-                    c.context().copyTo(cb * len * width, ctx, r * len * width, len * width);
-                    int pb = c.pooled().dim(0) > b ? b : 0;
-                    c.pooled().copyTo(pb * pooledWidth, pooled, r * pooledWidth, pooledWidth);
                     t[r] = (float) sampling.timestep(sigma);
                 }
             }
+            ai.onnxruntime.OnnxTensor[] cond = condTensors.get(groupEntries);
+            if (cond == null) {
+                cond = conditioningTensors(groupEntries, len, width, pooledWidth);
+                condTensors.put(groupEntries, cond);
+            }
             Map<String, ModelSession.Input> in = new LinkedHashMap<>();
             in.put("hidden_states", ModelSession.Input.of(hidden, n, itemShape[0], itemShape[1], itemShape[2]));
-            in.put("encoder_hidden_states", ModelSession.Input.of(ctx, n, len, width));
-            in.put("pooled_projections", ModelSession.Input.of(pooled, n, pooledWidth));
             in.put("timestep", ModelSession.Input.of(t, n));
+            Map<String, ai.onnxruntime.OnnxTensor> pre = Map.of("encoder_hidden_states", cond[0], "pooled_projections", cond[1]);
             String outName = session.outputNames().iterator().next();
-            FloatTensor v = session.run(in, outName).get(outName);
+            FloatTensor v = session.run(in, pre, outName).get(outName);
             calls++;
             float[] vel = v.toArray();
             if (vel.length != hidden.length) {
@@ -136,5 +137,35 @@ public final class Sd3Denoiser implements Denoiser {
             }
         }
         return result;
+    }
+
+    /** [n,L,W] context and [n,P] pooled tensors for a group of entries, each repeated over the batch. */
+    private ai.onnxruntime.OnnxTensor[] conditioningTensors(List<Conditioning.Entry> group, int len, int width, int pooledWidth)
+            throws OrtException {
+        int n = group.size() * batch;
+        float[] ctx = new float[n * len * width];
+        float[] pooled = new float[n * pooledWidth];
+        int r = 0;
+        for (Conditioning.Entry c : group) {
+            for (int b = 0; b < batch; b++, r++) {
+                int cb = c.context().dim(0) > b ? b : 0;     // one context for the batch, or one per item
+                c.context().copyTo(cb * len * width, ctx, r * len * width, len * width);
+                int pb = c.pooled().dim(0) > b ? b : 0;
+                c.pooled().copyTo(pb * pooledWidth, pooled, r * pooledWidth, pooledWidth);
+            }
+        }
+        ai.onnxruntime.OnnxTensor a = session.tensor("encoder_hidden_states", ModelSession.Input.of(ctx, n, len, width));
+        try {
+            return new ai.onnxruntime.OnnxTensor[]{a, session.tensor("pooled_projections", ModelSession.Input.of(pooled, n, pooledWidth))};
+        } catch (OrtException | RuntimeException e) {
+            a.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public void close() {
+        for (ai.onnxruntime.OnnxTensor[] ts : condTensors.values()) for (ai.onnxruntime.OnnxTensor t : ts) t.close();
+        condTensors.clear();
     }
 }
