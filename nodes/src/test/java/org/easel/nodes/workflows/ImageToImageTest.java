@@ -79,6 +79,19 @@ class ImageToImageTest {
     }
 
     @Test
+    void hiresFixWorkflowRefinesAt768() throws Exception {
+        ExecutionResult r = runner.run(WorkflowRunner.load("hires-fix.json"));
+        assertTrue(r.success(), () -> r.errorMessage());
+        FloatTensor img = runner.savedImages(r).get(0);
+        assertEquals(768, img.dim(1));
+        assertEquals(768, img.dim(2));
+        double purpleLeft = WorkflowRunner.fraction(img, 0.15, 0.35, 0.4, 0.6, (rr, g, b) -> rr > 0.35f && b > 0.5f && g < 0.35f);
+        double purpleRight = WorkflowRunner.fraction(img, 0.65, 0.85, 0.4, 0.6, (rr, g, b) -> rr > 0.35f && b > 0.5f && g < 0.35f);
+        assertTrue(purpleLeft > 0.6, "purple square on the left: " + purpleLeft);
+        assertTrue(purpleRight < 0.02, "nothing on the right: " + purpleRight);
+    }
+
+    @Test
     void missingInputImageIsAValidationErrorNamingTheFile() throws Exception {
         ObjectNode wf = WorkflowRunner.load("image-to-image.json");
         WorkflowRunner.set(wf, "10", "image", "nope.png");
