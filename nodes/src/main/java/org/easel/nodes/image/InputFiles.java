@@ -54,6 +54,11 @@ public final class InputFiles {
         return p;
     }
 
+    /** LoadImage's VALIDATE_INPUTS: null when the named file exists inside its folder, else the reason. */
+    public static String invalidImage(Environment env, Object name) {
+        return name != null && resolve(env, name.toString()) == null ? "Invalid image file: " + name : null;
+    }
+
     /** SHA-256 of a file, hex (LoadImage's IS_CHANGED). */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {

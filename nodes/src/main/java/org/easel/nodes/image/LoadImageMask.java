@@ -28,8 +28,7 @@ public final class LoadImageMask implements Node {
 
     @Override
     public String validate(NodeInputs in, Environment env) {
-        Object name = in.get("image");
-        return name != null && InputFiles.resolve(env, name.toString()) == null ? "Invalid image file: " + name : null;
+        return InputFiles.invalidImage(env, in.get("image"));
     }
 
     @Override

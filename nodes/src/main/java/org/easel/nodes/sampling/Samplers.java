@@ -182,11 +182,7 @@ public final class Samplers {
             double s1 = sigmas[i + 1];
             float[] d = call(model, x, s);
             cb.onStep(i, steps, x, d);
-            double k = (s1 - s) / s;
-            for (int j = 0; j < x.length; j++) {
-                double xj = x[j];
-                x[j] = (float) (xj + (xj - d[j]) * k);
-            }
+            eulerStep(x, d, s, s1, x);
         }
         return x;
     }
@@ -224,6 +220,15 @@ public final class Samplers {
         return x;
     }
 
+    /** One Euler step of the probability-flow ODE, x + (x − x̂0)/σ · (σ' − σ), into {@code out} (may be x). */
+    static void eulerStep(float[] x, float[] denoised, double s, double s1, float[] out) {
+        double k = (s1 - s) / s;
+        for (int j = 0; j < x.length; j++) {
+            double xj = x[j];
+            out[j] = (float) (xj + (xj - denoised[j]) * k);
+        }
+    }
+
     // ---- heun ---------------------------------------------------------------------------------------
 
     private static float[] heun(Denoiser model, float[] x, double[] sigmas, StepCallback cb) throws Exception {
@@ -236,18 +241,10 @@ public final class Samplers {
             cb.onStep(i, steps, x, d);
             double dt = s1 - s;
             if (s1 == 0.0) {
-                double k = dt / s;
-                for (int j = 0; j < x.length; j++) {
-                    double xj = x[j];
-                    x[j] = (float) (xj + (xj - d[j]) * k);
-                }
+                eulerStep(x, d, s, s1, x);
                 continue;
             }
-            double k = dt / s;
-            for (int j = 0; j < x.length; j++) {
-                double xj = x[j];
-                x2[j] = (float) (xj + (xj - d[j]) * k);
-            }
+            eulerStep(x, d, s, s1, x2);
             float[] d2 = call(model, x2, s1);
             double half = 0.5 * dt;
             for (int j = 0; j < x.length; j++) {
@@ -271,11 +268,7 @@ public final class Samplers {
             float[] d = call(model, x, s);
             cb.onStep(i, steps, x, d);
             if (s1 == 0.0) {
-                double k = (s1 - s) / s;
-                for (int j = 0; j < x.length; j++) {
-                    double xj = x[j];
-                    x[j] = (float) (xj + (xj - d[j]) * k);
-                }
+                eulerStep(x, d, s, s1, x);
                 continue;
             }
             double sMid = Math.exp(0.5 * (Math.log(s) + Math.log(s1)));
