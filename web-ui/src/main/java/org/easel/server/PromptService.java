@@ -305,8 +305,8 @@ final class PromptService {
                 try {
                     if (doUnload && unloadModels != null) unloadModels.run();
                     if (doFree) executor.cache().clear();
-                } catch (RuntimeException e) {
-                    if (log != null) log.println("free: " + e.getMessage());
+                } catch (Throwable e) {
+                    if (log != null) log.println("free: " + e);
                 }
                 continue;
             }
