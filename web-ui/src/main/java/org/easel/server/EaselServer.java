@@ -378,14 +378,16 @@ public final class EaselServer implements AutoCloseable {
     }
 
     private void postInterrupt(RoutingContext ctx) {
-        JsonNode b = objectBody(ctx);
-        String pid = null;
-        if (b != null && b.hasNonNull("prompt_id")) {
-            if (!b.get("prompt_id").isTextual()) throw HttpError.of(400, "prompt_id must be a string");
-            pid = b.get("prompt_id").asText();
-        }
-        prompts.interrupt(pid);
-        ctx.response().setStatusCode(200).end();
+        blocking(ctx, () -> {
+            JsonNode b = objectBody(ctx);
+            String pid = null;
+            if (b != null && b.hasNonNull("prompt_id")) {
+                if (!b.get("prompt_id").isTextual()) throw HttpError.of(400, "prompt_id must be a string");
+                pid = b.get("prompt_id").asText();
+            }
+            prompts.interrupt(pid);
+            return Reply.empty();
+        });
     }
 
     private static Long intParam(RoutingContext ctx, String name) {
@@ -498,9 +500,11 @@ public final class EaselServer implements AutoCloseable {
     }
 
     private void postFree(RoutingContext ctx) {
-        JsonNode b = objectBody(ctx);
-        if (b != null) prompts.free(flag(b, "unload_models"), flag(b, "free_memory"));
-        ctx.response().setStatusCode(200).end();
+        blocking(ctx, () -> {
+            JsonNode b = objectBody(ctx);
+            if (b != null) prompts.free(flag(b, "unload_models"), flag(b, "free_memory"));
+            return Reply.empty();
+        });
     }
 
     Map<String, Object> features() {

@@ -57,6 +57,7 @@ final class PromptService {
     private boolean freeMemory;
     private boolean unload;
     private Thread worker;
+    private volatile int remaining;
 
     // what the running prompt is doing, for a client that reconnects mid-run
     private volatile String runningClient;
@@ -101,6 +102,7 @@ final class PromptService {
                 ids.add(it.promptId);
                 maxNumber = Math.max(maxNumber, it.numberValue());
             }
+            counted();
             counter = (long) Math.floor(maxNumber) + 1;
         }
         if (log != null && !r.pending().isEmpty()) log.println("Re-queued " + r.pending().size() + " pending prompt(s).");
@@ -200,6 +202,7 @@ final class PromptService {
             store.insertPending(item);       // committed before we answer
             heap.add(item);
             ids.add(promptId);
+            counted();
             lock.notifyAll();
         }
         broadcastStatus();
@@ -212,10 +215,14 @@ final class PromptService {
 
     // ---- queue views and changes -------------------------------------------------------------------
 
+    /** Pending + running; lock-free so the event loop may ask. */
     int remaining() {
-        synchronized (lock) {
-            return heap.size() + (running != null ? 1 : 0);
-        }
+        return remaining;
+    }
+
+    /** Call with {@code lock} held after any change of the heap or the running item. */
+    private void counted() {
+        remaining = heap.size() + (running != null ? 1 : 0);
     }
 
     Map<String, Object> statusData() {
@@ -251,6 +258,7 @@ final class PromptService {
                     removed.add(it.promptId);
                 }
             }
+            counted();
             store.deleteQueued(removed);
         }
         if (!removed.isEmpty() || clear) broadcastStatus();
@@ -300,6 +308,7 @@ final class PromptService {
                 unload = freeMemory = false;
                 it = doUnload || doFree ? null : heap.poll();
                 running = it;
+                counted();
             }
             if (doUnload || doFree) {
                 try {
@@ -318,6 +327,7 @@ final class PromptService {
                 synchronized (lock) {
                     running = null;
                     ids.remove(it.promptId);
+                    counted();
                 }
             }
         }
@@ -375,6 +385,7 @@ final class PromptService {
         synchronized (lock) {
             running = null;
             ids.remove(it.promptId);
+            counted();
         }
         broadcastStatus();
         Map<String, Object> done = new LinkedHashMap<>();

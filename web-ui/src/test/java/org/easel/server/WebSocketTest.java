@@ -102,6 +102,23 @@ class WebSocketTest {
     }
 
     @Test
+    void reconnectDuringARunGetsTheCurrentNode() throws Exception {
+        String id = Harness.newId();
+        Ws first = h.ws(id);
+        String pid = h.queue(sleepy(20, 9).json, id);
+        JsonNode ex = first.next("executing", 10_000);
+        while (!"2".equals(ex.at("/data/node").asText())) ex = first.next("executing", 10_000);
+        Ws second = h.ws(id);
+        assertEquals("status", second.next(5000).get("type").asText());
+        JsonNode cur = second.next(5000);
+        assertEquals("executing", cur.get("type").asText());
+        assertEquals("2", cur.at("/data/node").asText());
+        h.post("/interrupt", java.util.Map.of("prompt_id", pid));
+        assertEquals(pid, second.next("execution_interrupted", 5000).at("/data/prompt_id").asText());
+        second.close();
+    }
+
+    @Test
     void binaryPreviewFrames() throws Exception {
         String id = Harness.newId();
         Ws ws = h.ws(id);
