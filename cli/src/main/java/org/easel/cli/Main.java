@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code easel} command: run, validate, nodes, serve, models, bench. */
 @Command(name = "easel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Easel: node-graph workflows for image generation on the JVM (ComfyUI-compatible).",
-        subcommands = {RunCommand.class, ValidateCommand.class, NodesCommand.class, BenchCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, NodesCommand.class, BenchCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

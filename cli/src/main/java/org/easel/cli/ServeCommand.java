@@ -1,0 +1,73 @@
+package org.easel.cli;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.easel.engine.Environment;
+import org.easel.engine.NodeRegistry;
+import org.easel.nodes.Setup;
+import org.easel.server.EaselServer;
+import org.easel.server.ServerConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code easel serve}: the ComfyUI-compatible HTTP + WebSocket server. Option names follow ComfyUI's. */
+@Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Start the ComfyUI-compatible HTTP + WebSocket server.",
+                "Listens on 127.0.0.1:8188 by default. On any other address every request needs a token "
+                        + "(--auth-token, or a random one printed at start)."})
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--listen", arity = "0..1", paramLabel = "ADDR", defaultValue = "127.0.0.1", fallbackValue = "0.0.0.0",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}; without a value: 0.0.0.0, all interfaces).")
+    String listen;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8188", description = "Port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--max-upload-size", paramLabel = "MB", defaultValue = "100",
+            description = "Largest request body (uploads) in MB (default: ${DEFAULT-VALUE}).")
+    double maxUploadMb;
+
+    @Option(names = "--enable-cors-header", arity = "0..1", paramLabel = "ORIGIN", fallbackValue = "*",
+            description = "Allow cross-origin requests from ORIGIN (without a value: any origin) and send CORS headers.")
+    String cors;
+
+    @Option(names = "--auth-token", paramLabel = "TOKEN",
+            description = "Token required on every request (Authorization: Bearer TOKEN, or ?token=TOKEN). "
+                    + "Default: none on loopback, a random one otherwise.")
+    String authToken;
+
+    @Option(names = "--max-history", paramLabel = "N", defaultValue = "10000",
+            description = "History entries kept (default: ${DEFAULT-VALUE}).")
+    int maxHistory;
+
+    @Mixin
+    CommonOptions common;
+
+    @Override
+    public Integer call() throws Exception {
+        if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
+        if (maxUploadMb <= 0) throw new IllegalArgumentException("--max-upload-size must be positive");
+        Environment env = common.environment();
+        Setup.prepare(env, null, System.err);
+        ServerConfig cfg = new ServerConfig().listen(listen).port(port).authToken(authToken).corsOrigin(cors)
+                .maxUploadBytes((long) (maxUploadMb * 1024 * 1024)).maxHistory(maxHistory)
+                .cacheBytes(common.cacheBytes()).version(Main.Version.get());
+        EaselServer server = new EaselServer(NodeRegistry.load(), env, cfg, System.err).start();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            System.err.println("Stopping…");
+            server.close();
+            stopped.countDown();
+        }, "easel-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        if (server.token() != null && authToken == null) {
+            System.out.println("Listening on " + listen + ", not a loopback address: every request needs this token:");
+            System.out.println("  " + server.token());
+        }
+        System.out.println("Easel is ready: " + server.url());
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+}

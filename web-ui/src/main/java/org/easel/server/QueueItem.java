@@ -1,0 +1,60 @@
+package org.easel.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.easel.engine.Json;
+import org.easel.engine.prompt.Prompt;
+import org.easel.engine.validation.ValidationResult;
+
+/**
+ * One queued prompt: ComfyUI's {@code (number, prompt_id, prompt, extra_data, outputs_to_execute)} plus
+ * the insertion sequence (ties on {@code number} run in submission order). The parsed prompt and its
+ * validation are kept when it was submitted in this process; recovered items are validated again.
+ */
+final class QueueItem implements Comparable<QueueItem> {
+    final String promptId;
+    final long seq;
+    final JsonNode number;
+    final ObjectNode prompt;
+    final ObjectNode extraData;
+    final List<String> outputs;
+    final long createdAt;
+    /** Sensitive extra_data keys, never stored; merged back for the run only. */
+    final ObjectNode sensitive;
+    volatile Prompt parsed;
+    volatile ValidationResult validation;
+
+    QueueItem(String promptId, long seq, JsonNode number, ObjectNode prompt, ObjectNode extraData, List<String> outputs,
+              long createdAt, ObjectNode sensitive) {
+        this.promptId = promptId;
+        this.seq = seq;
+        this.number = number;
+        this.prompt = prompt;
+        this.extraData = extraData;
+        this.outputs = List.copyOf(outputs);
+        this.createdAt = createdAt;
+        this.sensitive = sensitive;
+    }
+
+    double numberValue() { return number.asDouble(); }
+
+    /** The 5-tuple of {@code /queue} and of history's {@code prompt} field. */
+    ArrayNode tuple() {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        a.add(number);
+        a.add(promptId);
+        a.add(prompt);
+        a.add(extraData);
+        ArrayNode o = a.addArray();
+        outputs.forEach(o::add);
+        return a;
+    }
+
+    @Override
+    public int compareTo(QueueItem o) {
+        int c = Double.compare(numberValue(), o.numberValue());
+        return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+}
