@@ -149,7 +149,18 @@ public final class OnnxRuntime implements AutoCloseable {
                     o.setOptimizedModelFilePath(optimized.toString());
                 }
             }
-            OrtSession session = ort.createSession(source.toString(), o);
+            OrtSession session;
+            try {
+                session = ort.createSession(source.toString(), o);
+            } catch (OrtException e) {
+                if (source.equals(file)) throw e;
+                Files.deleteIfExists(source);           // a broken optimised copy: drop it, use the original
+                try (OrtSession.SessionOptions plain = new OrtSession.SessionOptions()) {
+                    plain.setIntraOpNumThreads(Math.max(1, cores));
+                    plain.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+                    session = ort.createSession(file.toString(), plain);
+                }
+            }
             return new ModelSession(ort, session, file, device, bytes);
         } catch (OrtException e) {
             throw new NodeException("could not load ONNX model " + file + ": " + e.getMessage());
