@@ -189,6 +189,39 @@ class TextToImageTest {
         assertTrue(r.executed().contains("3") && r.executed().contains("8"), r.executed().toString());
     }
 
+    /** Guidance 1.0 skips the negative and still follows the prompt (β = 16 per word in the demo prior). */
+    @Test
+    void cfgOneFollowsThePrompt() {
+        Picture p = pipe.picture(Pipeline.textToImage("a purple square on the right", "a red circle", 256, 256, 13, 16, 1.0,
+                "euler", "sgm_uniform", "cfg1"));
+        java.util.function.IntPredicate purple = i -> p.r()[i] > 0.4f && p.r()[i] < 0.7f && p.g()[i] < 0.35f && p.b()[i] > 0.55f;
+        double right = p.fraction(purple, 0.6, 0.35, 0.9, 0.65);
+        System.out.printf("cfg 1: purple square right %.3f, red %.3f%n", right, p.fraction(p::red));
+        assertTrue(right > 0.8, "purple square on the right: " + right);
+        assertTrue(p.fraction(purple, 0, 0, 0.5, 1) < 0.002);
+        assertTrue(p.cornerStd() < 0.045);
+    }
+
+    /** A batch of two: two files, two different pictures; the first is the single picture of that seed (one noise stream). */
+    @Test
+    void batchOfTwo() {
+        ObjectNode prompt = Pipeline.textToImage("a red circle", "", 256, 256, 3, 16, 4.5, "euler", "sgm_uniform", "batch");
+        Pipeline.inputs(prompt, "5").put("batch_size", 2);
+        ExecutionResult r = pipe.run(prompt);
+        List<Path> files = pipe.saved(r, "9");
+        assertEquals(List.of("batch_00001_.png", "batch_00002_.png"), files.stream().map(f -> f.getFileName().toString()).toList());
+        Picture a = Picture.read(files.get(0));
+        Picture b = Picture.read(files.get(1));
+        assertTrue(a.fraction(a::red) > 0.06 && b.fraction(b::red) > 0.06, "two red circles");
+        assertTrue(a.meanAbsDiff(b) > 0.005, "the batch items differ: " + a.meanAbsDiff(b));
+
+        ObjectNode single = Pipeline.textToImage("a red circle", "", 256, 256, 3, 16, 4.5, "euler", "sgm_uniform", "single");
+        Picture s = Picture.read(pipe.saved(pipe.run(single), "9").get(0));
+        double diff = s.meanAbsDiff(a);
+        System.out.printf("batch item 0 vs single: %.5f; item 0 vs item 1: %.4f%n", diff, a.meanAbsDiff(b));
+        assertTrue(diff < 0.002, "batch item 0 = the single picture of the seed: " + diff);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> firstImage(ExecutionResult r) {
         return ((List<Map<String, Object>>) r.outputs().get("9").get("images")).get(0);
