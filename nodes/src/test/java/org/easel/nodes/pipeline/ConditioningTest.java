@@ -234,6 +234,38 @@ class ConditioningTest {
         assertArrayEquals(only(c).pooled().toArray(), both.entries().get(1).pooled().toArray());
     }
 
+    /**
+     * Combined positives are averaged: a conditioning combined with itself draws the same picture, and entries of
+     * different context lengths (154 tokens, 231 tokens, 77 tokens without T5) run in separate batches and still work.
+     */
+    @Test
+    void combinedPositivesOfDifferentLengths() {
+        ObjectNode single = Pipeline.textToImage("a red circle on the left", "", 128, 128, 9, 12, 4.5, "euler", "sgm_uniform", "c1");
+        Picture one = pipe.picture(single);
+        assertTrue(one.fraction(one::red, 0.12, 0.37, 0.38, 0.63) > 0.8, "red circle on the left");
+
+        ObjectNode twice = single.deepCopy();
+        Pipeline.node(twice, "40", "ConditioningCombine", "conditioning_1", Pipeline.link("6", 0), "conditioning_2", Pipeline.link("6", 0));
+        Pipeline.inputs(twice, "3").set("positive", Pipeline.linkNode("40", 0));
+        Pipeline.inputs(twice, "9").put("filename_prefix", "c2");
+        assertEquals(0.0, one.meanAbsDiff(pipe.picture(twice)), "A combined with A = A");
+
+        ObjectNode mixed = single.deepCopy();
+        // the same words once, then filler words the demo encoders ignore: 2 CLIP chunks (231 tokens)
+        Pipeline.node(mixed, "41", "CLIPTextEncode", "text", "a red circle on the left " + "with ".repeat(80), "clip", Pipeline.link("4", 1));
+        Pipeline.node(mixed, "42", "DualCLIPLoader", "clip_name1", "easel-tiny-clip-l", "clip_name2", "easel-tiny-clip-g", "type", "sd3");
+        Pipeline.node(mixed, "43", "CLIPTextEncode", "text", "a red circle on the left", "clip", Pipeline.link("42", 0));
+        Pipeline.node(mixed, "44", "ConditioningCombine", "conditioning_1", Pipeline.link("6", 0), "conditioning_2", Pipeline.link("41", 0));
+        Pipeline.node(mixed, "45", "ConditioningCombine", "conditioning_1", Pipeline.link("44", 0), "conditioning_2", Pipeline.link("43", 0));
+        Pipeline.inputs(mixed, "3").set("positive", Pipeline.linkNode("45", 0));
+        Pipeline.inputs(mixed, "9").put("filename_prefix", "c3");
+        Picture m = pipe.picture(mixed);
+        double diff = one.meanAbsDiff(m);
+        System.out.printf("combined 154 + 231 + 77 token positives vs one: mean abs diff %.6f%n", diff);
+        // the demo transformer reads only the pooled vectors, which are equal: the same picture up to float rounding
+        assertTrue(diff < 0.001, "same pooled vectors → same picture: " + diff);
+    }
+
     /** ComfyUI's SD3 negative: the empty prompt for the first 10%, zeroed out after; the picture stays clean. */
     @Test
     void sd3NegativeRecipeRuns() {
