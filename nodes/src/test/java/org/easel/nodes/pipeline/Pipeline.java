@@ -85,9 +85,14 @@ final class Pipeline {
     }
 
     Pipeline(Path base, Path modelsDir, NodeRegistry registry) {
+        this(base, modelsDir, registry, true);
+    }
+
+    /** {@code sharedRuntime} false: the environment makes its own runtime, as the app does (with the optimised-model cache). */
+    Pipeline(Path base, Path modelsDir, NodeRegistry registry, boolean sharedRuntime) {
         env = new Environment(modelsDir, base.resolve("input"), base.resolve("output"), base.resolve("temp"),
                 base.resolve("user"), "cpu");
-        env.putService(OnnxRuntime.class, runtime());
+        if (sharedRuntime) env.putService(OnnxRuntime.class, runtime());
         try {
             Files.createDirectories(env.inputDir());
             Files.createDirectories(env.outputDir());

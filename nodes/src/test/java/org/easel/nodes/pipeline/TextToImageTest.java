@@ -114,6 +114,35 @@ class TextToImageTest {
         assertTrue(diff > 0.01, "a different seed gives a different picture: " + diff);
     }
 
+    /**
+     * The app's own runtime (OnnxRuntime.of(env)) keeps optimised copies of the models under models/.cache/ort; a
+     * second runtime loads those copies instead of optimising again, and draws the very same picture.
+     */
+    @Test
+    void optimisedModelCacheGivesTheSamePicture() throws Exception {
+        Path models = base.resolve("own-models");
+        org.easel.nodes.demo.DemoModels.ensure(models);
+        ObjectNode prompt = Pipeline.textToImage("a blue triangle in the center", "", 128, 128, 17, 10, 4.5, "euler", "sgm_uniform", "ort");
+        Pipeline first = new Pipeline(Files.createDirectories(base.resolve("ort1")), models, Pipeline.REGISTRY, false);
+        Picture a = first.picture(prompt);
+        org.easel.nodes.onnx.OnnxRuntime rt1 = first.env.serviceIfPresent(org.easel.nodes.onnx.OnnxRuntime.class);
+        assertNotNull(rt1, "the environment made its runtime");
+        assertTrue(rt1 != Pipeline.runtime());
+        Path cache = models.resolve(".cache/ort");
+        long copies;
+        try (var s = Files.list(cache)) {
+            copies = s.filter(f -> f.toString().endsWith(".onnx")).count();
+        }
+        assertTrue(copies >= 5, "optimised copies of the 5 models used (3 text encoders, transformer, VAE decoder): " + copies);
+        Pipeline second = new Pipeline(Files.createDirectories(base.resolve("ort2")), models, Pipeline.REGISTRY, false);
+        Picture b = second.picture(prompt);
+        assertEquals(0.0, a.meanAbsDiff(b), "same picture from the cached optimised models");
+        assertTrue(b.fraction(b::blue, 0.4, 0.45, 0.6, 0.6) > 0.8, "a blue triangle in the center");
+        assertEquals(0.0, a.meanAbsDiff(pipe.picture(prompt)), "and the same as without the cache");
+        rt1.close();
+        second.env.serviceIfPresent(org.easel.nodes.onnx.OnnxRuntime.class).close();
+    }
+
     @Test
     void nonSquareSizes() {
         for (int[] size : new int[][]{{512, 768}, {768, 512}}) {
