@@ -42,12 +42,17 @@ public final class KSamplerAdvanced implements Node {
         int start = in.getInt("start_at_step");
         int end = in.getInt("end_at_step");
         Latent latent = in.get("latent_image", Latent.class);
-        if (start >= steps || start >= end) return NodeOutput.of(latent);
         double[] sigmas = Schedulers.sigmasForSampler(in.getString("scheduler"), sampler, model.sampling(), steps, 1.0);
-        int last = Math.min(end, sigmas.length - 1);
-        sigmas = Arrays.copyOfRange(sigmas, start, last + 1);
         boolean forceFullDenoise = "disable".equals(in.getString("return_with_leftover_noise"));
-        if (forceFullDenoise && end < steps) sigmas[sigmas.length - 1] = 0;
+        // ComfyUI's KSampler.sample: the step range counts the schedule's own steps, which can differ from
+        // `steps` (ddim_uniform may have more, beta fewer). Cut at end_at_step (ending at σ = 0 unless the
+        // leftover noise is wanted), then start at start_at_step; nothing left to do returns the latent.
+        if (end < sigmas.length - 1) {
+            sigmas = Arrays.copyOf(sigmas, end + 1);
+            if (forceFullDenoise) sigmas[end] = 0;
+        }
+        if (start >= sigmas.length - 1) return NodeOutput.of(latent);
+        sigmas = Arrays.copyOfRange(sigmas, start, sigmas.length);
         Latent out = SamplingRun.sample(ctx, model, in.getLong("noise_seed"), in.getDouble("cfg"), sampler, sigmas,
                 in.get("positive", Conditioning.class), in.get("negative", Conditioning.class), latent,
                 "enable".equals(in.getString("add_noise")));
