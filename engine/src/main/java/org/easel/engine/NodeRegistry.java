@@ -10,7 +10,7 @@ import org.easel.engine.schema.NodeSchema;
 
 /** All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration. */
 public final class NodeRegistry {
-    private final Map<String, Node> nodes = new LinkedHashMap<>();
+    private final Map<String, Node> nodes = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Every node type on the class path (the {@code META-INF/services/org.easel.engine.Node} entries). */
     public static NodeRegistry load() {
@@ -33,15 +33,15 @@ public final class NodeRegistry {
         return this;
     }
 
-    public synchronized Node get(String classType) {
+    public Node get(String classType) {
         return nodes.get(classType);
     }
 
-    public synchronized boolean contains(String classType) {
+    public boolean contains(String classType) {
         return nodes.containsKey(classType);
     }
 
-    public synchronized Collection<Node> all() {
+    public Collection<Node> all() {
         return Collections.unmodifiableCollection(new TreeMap<>(nodes).values());
     }
 

@@ -104,7 +104,7 @@ public final class Executor {
         ExecutionResult run() {
             message("execution_start", data("timestamp", System.currentTimeMillis()));
             Map<String, ResolvedNode> nodes = validation.resolved();
-            List<String> order = sourcesFirst(nodes);
+            Iterable<String> order = nodes.keySet();          // validation lists sources first
 
             // cache keys, sources first
             Map<String, CacheKey> keys = new HashMap<>(nodes.size() * 2);
@@ -128,11 +128,10 @@ public final class Executor {
                 toRun.add(id);
                 for (Object v : nodes.get(id).inputs().values()) if (v instanceof Link l) stack.push(l.nodeId());
             }
+            Set<String> present = cache.present(keys);
             List<String> cachedIds = new ArrayList<>();
             for (String id : prompt.nodes().keySet()) {
-                if (hits.containsKey(id) || (!toRun.contains(id) && nodes.containsKey(id) && cache.contains(keys.get(id)))) {
-                    cachedIds.add(id);
-                }
+                if (hits.containsKey(id) || (!toRun.contains(id) && present.contains(id))) cachedIds.add(id);
             }
             hits.forEach((id, e) -> values.put(id, e.outputs()));
             message("execution_cached", data("nodes", cachedIds, "timestamp", System.currentTimeMillis()));
@@ -215,32 +214,6 @@ public final class Executor {
             }
             List<String> order = new ArrayList<>(toRun.size());
             new TopologicalOrderIterator<>(g, Comparator.comparingInt(position::get)).forEachRemaining(order::add);
-            return order;
-        }
-
-        /** All resolved nodes, each after its sources (iterative post-order; the graph is acyclic). */
-        List<String> sourcesFirst(Map<String, ResolvedNode> nodes) {
-            List<String> order = new ArrayList<>(nodes.size());
-            Set<String> done = new HashSet<>();
-            Deque<String[]> stack = new ArrayDeque<>();
-            for (String root : nodes.keySet()) {
-                if (done.contains(root)) continue;
-                stack.push(new String[]{root, "0"});
-                while (!stack.isEmpty()) {
-                    String[] top = stack.peek();
-                    if (done.contains(top[0])) { stack.pop(); continue; }
-                    if (top[1].equals("0")) {
-                        top[1] = "1";
-                        for (Object v : nodes.get(top[0]).inputs().values()) {
-                            if (v instanceof Link l && !done.contains(l.nodeId())) stack.push(new String[]{l.nodeId(), "0"});
-                        }
-                    } else {
-                        stack.pop();
-                        done.add(top[0]);
-                        order.add(top[0]);
-                    }
-                }
-            }
             return order;
         }
 

@@ -40,6 +40,13 @@ public final class OutputCache {
         return map.containsKey(key);
     }
 
+    /** The ids whose keys are cached, under one lock (no LRU touch, no statistics). */
+    public synchronized java.util.Set<String> present(Map<String, CacheKey> keys) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        keys.forEach((id, k) -> { if (map.containsKey(k)) ids.add(id); });
+        return ids;
+    }
+
     public synchronized void put(CacheKey key, List<Object> outputs, Map<String, Object> ui) {
         if (budget == 0) return;
         long bytes = 64;

@@ -44,7 +44,7 @@ public final class ValidationResult {
     /** The output node ids that will execute, in prompt order. */
     public List<String> outputs() { return outputs; }
     public Map<String, NodeErrors> nodeErrors() { return nodeErrors; }
-    /** Validated nodes (every node the executed outputs need) by id. */
+    /** Validated nodes (every node the executed outputs need) by id, each after the nodes it links from. */
     public Map<String, ResolvedNode> resolved() { return resolved; }
 
     public Map<String, Object> nodeErrorsJson() {

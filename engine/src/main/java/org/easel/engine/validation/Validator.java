@@ -151,16 +151,16 @@ public final class Validator {
             return ValidationResult.failure(new ValidationError("prompt_outputs_failed_validation",
                     "Prompt outputs failed validation", String.join("\n", lines), Map.of()), nodeErrors);
         }
-        // keep only what the good outputs need
-        Map<String, ResolvedNode> needed = new LinkedHashMap<>();
+        // keep only what the good outputs need, sources before consumers
+        Set<String> neededIds = new HashSet<>();
         Deque<String> stack = new ArrayDeque<>(good);
         while (!stack.isEmpty()) {
             String id = stack.pop();
-            if (needed.containsKey(id)) continue;
-            ResolvedNode r = resolved.get(id);
-            needed.put(id, r);
-            for (Object v : r.inputs().values()) if (v instanceof Link l) stack.push(l.nodeId());
+            if (!neededIds.add(id)) continue;
+            for (Object v : resolved.get(id).inputs().values()) if (v instanceof Link l) stack.push(l.nodeId());
         }
+        Map<String, ResolvedNode> needed = new LinkedHashMap<>();
+        for (String id : order) if (neededIds.contains(id)) needed.put(id, resolved.get(id));
         return new ValidationResult(null, good, nodeErrors, needed);
     }
 
@@ -168,7 +168,8 @@ public final class Validator {
     private Map<String, Object> validateNode(Prompt prompt, PromptNode n, Node node, List<ValidationError> own) {
         NodeSchema schema = node.schema();
         Map<String, Object> values = new LinkedHashMap<>();
-        Map<String, Object> literals = new LinkedHashMap<>();
+        boolean selfChecks = org.easel.engine.Overrides.validate(node);
+        Map<String, Object> literals = selfChecks ? new LinkedHashMap<>() : null;
         for (InputSpec spec : schema.inputs().values()) {
             String name = spec.name();
             Object raw = n.inputs().get(name);
@@ -180,7 +181,7 @@ public final class Validator {
                         Object d = coerce(spec, org.easel.engine.Json.tree(spec.defaultValue()), own);
                         if (d != null) {
                             values.put(name, d);
-                            literals.put(name, d);
+                            if (literals != null) literals.put(name, d);
                         }
                     } catch (Coercion.CoercionException e) {
                         own.add(new ValidationError("invalid_input_type", "Failed to convert an input value to a " + spec.type() + " value",
@@ -224,7 +225,7 @@ public final class Validator {
                 Object coerced = coerce(spec, v, own);
                 if (coerced != null) {
                     values.put(name, coerced);
-                    literals.put(name, coerced);
+                    if (literals != null) literals.put(name, coerced);
                 }
             } catch (Coercion.CoercionException e) {
                 own.add(new ValidationError("invalid_input_type", "Failed to convert an input value to a " + spec.type() + " value",
@@ -232,7 +233,7 @@ public final class Validator {
                         extra("input_name", name, "input_config", spec.toJson(env), "received_value", v, "exception_message", e.getMessage())));
             }
         }
-        if (own.isEmpty() && org.easel.engine.Overrides.validate(node)) {
+        if (own.isEmpty() && selfChecks) {
             String reason;
             try {
                 reason = node.validate(new NodeInputs(n.id(), n.classType(), literals), env);
