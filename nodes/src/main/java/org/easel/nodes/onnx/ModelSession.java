@@ -82,8 +82,10 @@ public final class ModelSession implements AutoCloseable {
     /**
      * Like {@link #run(Map, String...)}, with some inputs given as tensors made earlier by {@link #tensor}
      * (e.g. the text conditioning, the same at every sampling step); those stay open for the caller to reuse.
+     * One run at a time per session (its input buffers are reused).
      */
-    public Map<String, FloatTensor> run(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, String... wanted) throws OrtException {
+    public synchronized Map<String, FloatTensor> run(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, String... wanted)
+            throws OrtException {
         for (String name : inputs.keySet()) {
             if (!in.containsKey(name) && !prebuilt.containsKey(name)) {
                 throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "' (has " + inputs.keySet() + ")");
@@ -95,17 +97,14 @@ public final class ModelSession implements AutoCloseable {
             for (Map.Entry<String, Input> e : in.entrySet()) {
                 TensorInfo info = inputs.get(e.getKey());
                 if (info == null) continue;     // an input this export does not take
-                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey()));
+                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey(), true));
             }
             all.putAll(tensors);
             prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
             Set<String> names = wanted.length == 0 ? outputs.keySet() : Set.of(wanted);
             long t0 = System.nanoTime();
             try (OrtSession.Result r = session.run(all, names)) {
-                long t1 = System.nanoTime();
-                synchronized (this) {
-                    nanosInRun += t1 - t0;
-                }
+                nanosInRun += System.nanoTime() - t0;
                 Map<String, FloatTensor> out = new LinkedHashMap<>();
                 for (Map.Entry<String, OnnxValue> e : r) {
                     out.put(e.getKey(), toFloat((OnnxTensor) e.getValue()));
@@ -121,17 +120,32 @@ public final class ModelSession implements AutoCloseable {
     public OnnxTensor tensor(String name, Input v) throws OrtException {
         TensorInfo info = inputs.get(name);
         if (info == null) throw new IllegalArgumentException(path.getFileName() + " has no input '" + name + "'");
-        return toTensor(info, v, name);
+        return toTensor(info, v, name, false);
+    }
+
+    /** Direct buffers kept per input for {@link #run}: a sampler calls the same model with the same sizes. */
+    private final Map<String, FloatBuffer> buffers = new HashMap<>();
+
+    private FloatBuffer reusable(String name, int floats) {
+        FloatBuffer b = buffers.get(name);
+        if (b == null || b.capacity() < floats || b.capacity() > 4 * floats) {
+            b = java.nio.ByteBuffer.allocateDirect(4 * floats).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            buffers.put(name, b);
+        }
+        b.clear();
+        b.limit(floats);
+        return b.slice();
     }
 
     public boolean hasInput(String name) { return inputs.containsKey(name); }
 
-    private OnnxTensor toTensor(TensorInfo info, Input v, String name) throws OrtException {
+    private OnnxTensor toTensor(TensorInfo info, Input v, String name, boolean reuse) throws OrtException {
         long[] shape = v.shape();
         switch (info.type) {
             case FLOAT: {
                 float[] f = floats(v, name);       // a direct buffer: ONNX Runtime uses it without another copy
-                FloatBuffer direct = java.nio.ByteBuffer.allocateDirect(4 * f.length).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                FloatBuffer direct = reuse ? reusable(name, f.length) : java.nio.ByteBuffer.allocateDirect(4 * f.length)
+                        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
                 direct.put(f).rewind();
                 return OnnxTensor.createTensor(env, direct, shape);
             }
@@ -181,9 +195,13 @@ public final class ModelSession implements AutoCloseable {
         float[] data;
         switch (t.getInfo().type) {
             case FLOAT -> {
-                FloatBuffer b = t.getFloatBuffer();
-                data = new float[b.remaining()];
-                b.get(data);
+                FloatBuffer b = t.getFloatBuffer();      // already a fresh heap copy: take its array
+                if (b.hasArray() && b.arrayOffset() == 0 && b.array().length == b.remaining()) {
+                    data = b.array();
+                } else {
+                    data = new float[b.remaining()];
+                    b.get(data);
+                }
             }
             case FLOAT16 -> {
                 ShortBuffer b = t.getShortBuffer();

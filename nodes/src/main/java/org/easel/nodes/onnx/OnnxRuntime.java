@@ -128,6 +128,9 @@ public final class OnnxRuntime implements AutoCloseable {
             int cores = Runtime.getRuntime().availableProcessors();
             o.setIntraOpNumThreads(Math.max(1, cores));
             o.setInterOpNumThreads(1);
+            // ONNX Runtime's workers spin after each run by default; between sampler steps that steals the
+            // cores from the Java code preparing the next step
+            o.addConfigEntry("session.intra_op.allow_spinning", "0");
             o.setSessionLogLevel(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR);
             if (device.kind() == Device.Kind.CUDA) {
                 try {

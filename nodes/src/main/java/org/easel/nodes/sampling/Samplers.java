@@ -222,10 +222,10 @@ public final class Samplers {
 
     /** One Euler step of the probability-flow ODE, x + (x − x̂0)/σ · (σ' − σ), into {@code out} (may be x). */
     static void eulerStep(float[] x, float[] denoised, double s, double s1, float[] out) {
-        double k = (s1 - s) / s;
+        float k = (float) ((s1 - s) / s);            // float arithmetic: the loop vectorises
         for (int j = 0; j < x.length; j++) {
-            double xj = x[j];
-            out[j] = (float) (xj + (xj - denoised[j]) * k);
+            float xj = x[j];
+            out[j] = xj + (xj - denoised[j]) * k;
         }
     }
 

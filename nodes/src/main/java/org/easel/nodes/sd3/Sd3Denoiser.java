@@ -66,7 +66,8 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
         if (neg.isEmpty()) return cond;
         float[] uncond = average(denoised, neg, pos.size());
         float[] out = new float[cond.length];
-        for (int i = 0; i < out.length; i++) out[i] = (float) (uncond[i] + cfg * (cond[i] - uncond[i]));
+        float scale = (float) cfg;
+        for (int i = 0; i < out.length; i++) out[i] = uncond[i] + scale * (cond[i] - uncond[i]);
         return out;
     }
 
@@ -121,8 +122,8 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             String outName = session.outputNames().iterator().next();
             FloatTensor v = session.run(in, pre, outName).get(outName);
             calls++;
-            float[] vel = v.toArray();
-            if (vel.length != hidden.length) {
+            float sf = (float) sigma;
+            if (v.size() != hidden.length) {
                 throw new NodeException("the transformer returned " + v + " for " + n + " latents of " + itemShape[0] + "×"
                         + itemShape[1] + "×" + itemShape[2]);
             }
@@ -131,7 +132,8 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
                 float[] d = new float[batch * item];
                 for (int b = 0; b < batch; b++, r++) {
                     int off = r * item;
-                    for (int i = 0; i < item; i++) d[b * item + i] = (float) (x[b * item + i] - sigma * vel[off + i]);
+                    int xo = b * item;
+                    for (int i = 0; i < item; i++) d[xo + i] = x[xo + i] - sf * v.get(off + i);
                 }
                 result[e] = d;
             }
