@@ -23,12 +23,15 @@ public final class LoadBench {
     public static void main(String[] args) throws Exception {
         int clients = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        boolean demo = args.length > 2 && args[2].equals("demo");      // text-to-image on the demo model
         Path dir = Files.createTempDirectory("easel-bench");
-        try (Harness h = new Harness(dir, new ServerConfig().cacheBytes(64L << 20))) {
+        if (demo) org.easel.nodes.Setup.prepare(org.easel.engine.Environment.under(dir, "cpu"), null, null);
+        java.util.function.IntFunction<Object> workflow = demo ? LoadBench::demoWorkflow : v -> workflow(v).json;
+        try (Harness h = new Harness(dir, new ServerConfig().cacheBytes(256L << 20))) {
             // warm-up
             String warm = Harness.newId();
             Harness.Ws w = h.ws(warm);
-            for (int i = 0; i < 20; i++) h.run(w, warm, workflow(-1 - i).json);
+            for (int i = 0; i < (demo ? 3 : 20); i++) h.run(w, warm, workflow.apply(-1 - i));
             w.close();
 
             ConcurrentLinkedQueue<Long> latencies = new ConcurrentLinkedQueue<>();
@@ -47,7 +50,7 @@ public final class LoadBench {
                         Set<String> mine = new HashSet<>();
                         for (int i = 0; i < perClient; i++) {
                             long t0 = System.nanoTime();
-                            String pid = h.queue(workflow(cn * 1000 + i).json, cid);
+                            String pid = h.queue(workflow.apply(cn * 1000 + i), cid);
                             latencies.add(System.nanoTime() - t0);
                             mine.add(pid);
                             ids.add(pid);
@@ -80,7 +83,8 @@ public final class LoadBench {
             JsonNode hist = h.get("/history").json();
             long inHistory = ids.stream().filter(hist::has).count();
             long ok = ids.stream().filter(id -> hist.path(id).at("/status/status_str").asText().equals("success")).count();
-            System.out.printf("clients=%d prompts/client=%d total=%d%n", clients, perClient, total);
+            System.out.printf("clients=%d prompts/client=%d total=%d workflow=%s%n", clients, perClient, total,
+                    demo ? "text-to-image 256x256, 10 euler steps, demo model" : "PrimitiveInt -> IntMath -> PreviewAny");
             System.out.printf("wall time %.2f s, throughput %.1f prompts/s%n", secs, total / secs);
             System.out.printf("POST /prompt latency: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
                     pct(l, 0.50), pct(l, 0.99), l.get(l.size() - 1) / 1e6);
@@ -90,6 +94,19 @@ public final class LoadBench {
 
     static double pct(List<Long> sorted, double p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1)) / 1e6;
+    }
+
+    /** workflows/text-to-image.json at 256×256, 10 steps, a seed per prompt (so nothing is cached). */
+    static Object demoWorkflow(int seed) {
+        try {
+            com.fasterxml.jackson.databind.node.ObjectNode wf = (com.fasterxml.jackson.databind.node.ObjectNode)
+                    org.easel.engine.Json.MAPPER.readTree(Path.of("..", "workflows", "text-to-image.json").toFile());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) wf.get("5").get("inputs")).put("width", 256).put("height", 256);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) wf.get("3").get("inputs")).put("steps", 10).put("seed", Math.abs(seed));
+            return wf;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static Graph workflow(int v) {
