@@ -2,7 +2,6 @@ package org.easel.cli;
 
 import java.io.PrintStream;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import org.easel.engine.exec.ExecutionListener;
 import org.easel.engine.prompt.Prompt;
@@ -77,6 +76,4 @@ final class ProgressPrinter implements ExecutionListener {
             barOpen = false;
         }
     }
-
-    static List<String> noneList() { return List.of(); }
 }

@@ -77,5 +77,4 @@ public class SaveImage implements Node {
         }
         return PngWriter.comfyMetadata(prompt instanceof JsonNode p ? PythonJson.dumps(p) : null, extraJson);
     }
-
 }

@@ -1,7 +1,6 @@
 package org.easel.nodes.sd3;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,11 +72,5 @@ public record TextEncoder(Kind kind, Path model, Path tokenizer) {
                 throw new NodeException("cannot read the T5 tokenizer in " + p + " (tokenizer.json): " + e.getMessage());
             }
         });
-    }
-
-    /** Finds the tokenizer next to a model file or inside a model folder. */
-    public static Path tokenizerNear(Path modelFileOrDir) {
-        Path dir = Files.isDirectory(modelFileOrDir) ? modelFileOrDir : modelFileOrDir.getParent();
-        return dir;
     }
 }
