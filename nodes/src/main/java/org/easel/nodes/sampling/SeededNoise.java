@@ -64,25 +64,36 @@ public final class SeededNoise {
         return z ^ (z >>> 31);
     }
 
-    private long nextLong() {
-        state += GOLDEN_GAMMA;
-        return mix64(state);
-    }
-
-    private double nextDouble() {
-        return (nextLong() >>> 11) * TWO_POW_M53;
-    }
-
+    /**
+     * Fills {@code out}, advancing the state past every draw. Pair k uses draws 2k+1 and 2k+2, and draw j
+     * is {@code mix64(state + j·gamma)}, so large arrays are filled in parallel chunks with exactly the
+     * values the sequential loop gives.
+     */
     private void fill(float[] out) {
         int n = out.length;
-        int i = 0;
-        while (i < n) {
-            double u1 = nextDouble();
-            double u2 = nextDouble();
+        int pairs = (n + 1) / 2;
+        long start = state;
+        int chunk = 1 << 14;
+        if (pairs <= chunk) {
+            fillPairs(out, start, 0, pairs);
+        } else {
+            java.util.stream.IntStream.range(0, (pairs + chunk - 1) / chunk).parallel()
+                    .forEach(c -> fillPairs(out, start, c * chunk, Math.min(pairs, (c + 1) * chunk)));
+        }
+        state = start + 2L * pairs * GOLDEN_GAMMA;
+    }
+
+    private static void fillPairs(float[] out, long start, int fromPair, int toPair) {
+        int n = out.length;
+        for (int k = fromPair; k < toPair; k++) {
+            long s1 = start + (2L * k + 1) * GOLDEN_GAMMA;
+            double u1 = (mix64(s1) >>> 11) * TWO_POW_M53;
+            double u2 = (mix64(s1 + GOLDEN_GAMMA) >>> 11) * TWO_POW_M53;
             double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - u1));
             double theta = TWO_PI * u2;
-            out[i++] = (float) (r * StrictMath.cos(theta));
-            if (i < n) out[i++] = (float) (r * StrictMath.sin(theta));
+            int i = 2 * k;
+            out[i] = (float) (r * StrictMath.cos(theta));
+            if (i + 1 < n) out[i + 1] = (float) (r * StrictMath.sin(theta));
         }
     }
 }

@@ -83,4 +83,32 @@ class SeededNoiseTest {
         assertEquals(0.0, sum / n, 0.01);
         assertTrue(Math.abs(Math.sqrt(sq / n) - 1.0) < 0.01);
     }
+
+    @Test
+    void largeArraysFilledInParallelEqualTheSequentialAlgorithm() {
+        int n = 200_001;                                   // many parallel chunks, odd length
+        float[] fast = SeededNoise.gaussian(99, n);
+        long state = 99;
+        for (int i = 0; i < n; i += 2) {
+            state += 0x9E3779B97F4A7C15L;
+            double u1 = (SeededNoise.mix64(state) >>> 11) * 0x1.0p-53;
+            state += 0x9E3779B97F4A7C15L;
+            double u2 = (SeededNoise.mix64(state) >>> 11) * 0x1.0p-53;
+            double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - u1));
+            org.junit.jupiter.api.Assertions.assertEquals((float) (r * StrictMath.cos(2.0 * Math.PI * u2)), fast[i], "at " + i);
+            if (i + 1 < n) {
+                org.junit.jupiter.api.Assertions.assertEquals((float) (r * StrictMath.sin(2.0 * Math.PI * u2)), fast[i + 1], "at " + (i + 1));
+            }
+        }
+        // a noise source continues its stream across calls exactly as one long draw would
+        NoiseSource src = SeededNoise.source(5, 70_000);
+        float[] a = src.next();
+        float[] b = src.next();
+        NoiseSource one = SeededNoise.source(5, 140_000);
+        float[] both = one.next();
+        for (int i = 0; i < 70_000; i++) {
+            org.junit.jupiter.api.Assertions.assertEquals(both[i], a[i]);
+            org.junit.jupiter.api.Assertions.assertEquals(both[70_000 + i], b[i]);
+        }
+    }
 }
