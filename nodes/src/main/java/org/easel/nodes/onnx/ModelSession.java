@@ -116,6 +116,60 @@ public final class ModelSession implements AutoCloseable {
         }
     }
 
+    /**
+     * A float32 output buffer the model writes into directly (no allocation or copy per run), or null when
+     * the output is not float32. Use with {@link #runInto}; close the tensor when done.
+     */
+    public OutputBuffer outputBuffer(String output, long... shape) throws OrtException {
+        TensorInfo info = outputs.get(output);
+        if (info == null || info.type != ai.onnxruntime.OnnxJavaType.FLOAT) return null;
+        long n = 1;
+        for (long d : shape) n *= d;
+        FloatBuffer b = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(4 * n)).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        return new OutputBuffer(output, b, OnnxTensor.createTensor(env, b, shape));
+    }
+
+    /** A pinned output: ONNX Runtime writes {@code values} in place. */
+    public record OutputBuffer(String name, FloatBuffer values, OnnxTensor tensor) implements AutoCloseable {
+        @Override
+        public void close() { tensor.close(); }
+    }
+
+    /** Runs the model writing its output into {@code out} (see {@link #outputBuffer}). */
+    public synchronized void runInto(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, OutputBuffer out) throws OrtException {
+        Map<String, OnnxTensor> tensors = new HashMap<>();
+        Map<String, OnnxTensor> all = new HashMap<>();
+        try {
+            for (Map.Entry<String, Input> e : in.entrySet()) {
+                TensorInfo info = inputs.get(e.getKey());
+                if (info == null) continue;
+                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey(), true));
+            }
+            all.putAll(tensors);
+            prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
+            for (String name : inputs.keySet()) {
+                if (!all.containsKey(name)) throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "'");
+            }
+            long t0 = System.nanoTime();
+            try (OrtSession.Result r = session.run(all, Map.of(out.name(), out.tensor()))) {
+                nanosInRun += System.nanoTime() - t0;
+            }
+        } finally {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    /** True when input {@code name} takes float32, so {@link #floatTensor} can wrap a direct buffer. */
+    public boolean takesFloat32(String name) {
+        TensorInfo info = inputs.get(name);
+        return info != null && info.type == ai.onnxruntime.OnnxJavaType.FLOAT;
+    }
+
+    /** A float32 tensor over a direct buffer the caller filled (no copy); the caller closes it. */
+    public OnnxTensor floatTensor(FloatBuffer direct, long... shape) throws OrtException {
+        return OnnxTensor.createTensor(env, direct, shape);
+    }
+
     /** A tensor for input {@code name} in the type the model declares; the caller closes it. */
     public OnnxTensor tensor(String name, Input v) throws OrtException {
         TensorInfo info = inputs.get(name);

@@ -28,6 +28,12 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     private final int batch;
     private final int[] itemShape;     // C, h, w
     private int calls;
+    /** The model input of the last call (x repeated per entry), reused between steps. */
+    private float[] hidden = new float[0];
+    /** The velocity of the last call, reused between steps. */
+    private float[] vel = new float[0];
+    /** Output buffers per batch size (the model writes its velocity straight into them). */
+    private final Map<Integer, ModelSession.OutputBuffer> outputs = new java.util.HashMap<>();
     /** Conditioning tensors per group of entries: the same at every step, so made once. */
     private final Map<List<Conditioning.Entry>, ai.onnxruntime.OnnxTensor[]> condTensors = new java.util.HashMap<>();
 
@@ -99,7 +105,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             int len = group.getKey();
             int width = entries.get(idx.get(0)).context().dim(2);
             int pooledWidth = entries.get(idx.get(0)).pooled().dim(1);
-            float[] hidden = new float[n * item];
+            if (hidden.length != n * item) hidden = new float[n * item];
             float[] t = new float[n];
             List<Conditioning.Entry> groupEntries = new ArrayList<>();
             for (int e : idx) groupEntries.add(entries.get(e));
@@ -120,11 +126,28 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             in.put("timestep", ModelSession.Input.of(t, n));
             Map<String, ai.onnxruntime.OnnxTensor> pre = Map.of("encoder_hidden_states", cond[0], "pooled_projections", cond[1]);
             String outName = session.outputNames().iterator().next();
-            FloatTensor v = session.run(in, pre, outName).get(outName);
+            java.nio.FloatBuffer vb;
+            int vsize;
+            ModelSession.OutputBuffer ob = outputs.get(n);
+            if (ob == null && !outputs.containsKey(n)) {
+                ob = session.outputBuffer(outName, n, itemShape[0], itemShape[1], itemShape[2]);
+                outputs.put(n, ob);
+            }
+            if (ob != null) {
+                session.runInto(in, pre, ob);
+                vb = ob.values();
+                vsize = vb.capacity();
+            } else {                                  // e.g. a float16 output: converted copy
+                FloatTensor v = session.run(in, pre, outName).get(outName);
+                vb = v.buffer();
+                vsize = v.size();
+            }
             calls++;
             float sf = (float) sigma;
-            if (v.size() != hidden.length) {
-                throw new NodeException("the transformer returned " + v + " for " + n + " latents of " + itemShape[0] + "×"
+            if (vel.length < vsize) vel = new float[vsize];
+            vb.get(0, vel, 0, vsize);                  // one bulk copy; the loop below then vectorises
+            if (vsize != hidden.length) {
+                throw new NodeException("the transformer returned " + vsize + " values for " + n + " latents of " + itemShape[0] + "×"
                         + itemShape[1] + "×" + itemShape[2]);
             }
             r = 0;
@@ -133,7 +156,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
                 for (int b = 0; b < batch; b++, r++) {
                     int off = r * item;
                     int xo = b * item;
-                    for (int i = 0; i < item; i++) d[xo + i] = x[xo + i] - sf * v.get(off + i);
+                    for (int i = 0; i < item; i++) d[xo + i] = x[xo + i] - sf * vel[off + i];
                 }
                 result[e] = d;
             }
@@ -145,28 +168,39 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     private ai.onnxruntime.OnnxTensor[] conditioningTensors(List<Conditioning.Entry> group, int len, int width, int pooledWidth)
             throws OrtException {
         int n = group.size() * batch;
-        float[] ctx = new float[n * len * width];
-        float[] pooled = new float[n * pooledWidth];
-        int r = 0;
-        for (Conditioning.Entry c : group) {
-            for (int b = 0; b < batch; b++, r++) {
-                int cb = c.context().dim(0) > b ? b : 0;     // one context for the batch, or one per item
-                c.context().copyTo(cb * len * width, ctx, r * len * width, len * width);
-                int pb = c.pooled().dim(0) > b ? b : 0;
-                c.pooled().copyTo(pb * pooledWidth, pooled, r * pooledWidth, pooledWidth);
-            }
-        }
-        ai.onnxruntime.OnnxTensor a = session.tensor("encoder_hidden_states", ModelSession.Input.of(ctx, n, len, width));
+        ai.onnxruntime.OnnxTensor a = tensor("encoder_hidden_states", group, true, len * width, n, len, width);
         try {
-            return new ai.onnxruntime.OnnxTensor[]{a, session.tensor("pooled_projections", ModelSession.Input.of(pooled, n, pooledWidth))};
+            return new ai.onnxruntime.OnnxTensor[]{a, tensor("pooled_projections", group, false, pooledWidth, n, pooledWidth)};
         } catch (OrtException | RuntimeException e) {
             a.close();
             throw e;
         }
     }
 
+    /** Rows of each entry's context (or pooled) tensor, repeated per batch item, as one model input. */
+    private ai.onnxruntime.OnnxTensor tensor(String input, List<Conditioning.Entry> group, boolean context, int row, long... shape)
+            throws OrtException {
+        int n = (int) shape[0];
+        boolean direct = session.takesFloat32(input);
+        java.nio.FloatBuffer buf = direct
+                ? java.nio.ByteBuffer.allocateDirect(4 * n * row).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer()
+                : java.nio.FloatBuffer.allocate(n * row);
+        for (Conditioning.Entry c : group) {
+            FloatTensor t = context ? c.context() : c.pooled();
+            for (int b = 0; b < batch; b++) {
+                int cb = t.dim(0) > b ? b : 0;          // one tensor for the batch, or one per item
+                buf.put(t.buffer().position(cb * row).limit((cb + 1) * row));
+            }
+        }
+        buf.rewind();
+        if (direct) return session.floatTensor(buf, shape);
+        return session.tensor(input, ModelSession.Input.of(buf.array(), shape));     // e.g. a float16 model
+    }
+
     @Override
     public void close() {
+        outputs.values().forEach(o -> { if (o != null) o.close(); });
+        outputs.clear();
         for (ai.onnxruntime.OnnxTensor[] ts : condTensors.values()) for (ai.onnxruntime.OnnxTensor t : ts) t.close();
         condTensors.clear();
     }
