@@ -15,9 +15,8 @@ public final class Setup {
     public static void prepare(Environment env, JsonNode prompt, PrintStream log) throws java.io.IOException {
         java.nio.file.Files.createDirectories(env.outputDir());
         java.nio.file.Files.createDirectories(env.inputDir());
-        if (!java.nio.file.Files.isDirectory(org.easel.nodes.demo.DemoModels.checkpointDir(env.modelsDir()))
-                || !org.easel.nodes.demo.DemoModels.TARGETS.stream().allMatch(t -> java.nio.file.Files.exists(env.modelsDir().resolve(t)))) {
-            if (log != null) log.println("easel: creating the demo model easel-tiny-sd3 in " + env.modelsDir() + " (once, a few MB)");
+        if (log != null && !java.nio.file.Files.isDirectory(org.easel.nodes.demo.DemoModels.checkpointDir(env.modelsDir()))) {
+            log.println("easel: creating the demo model easel-tiny-sd3 in " + env.modelsDir() + " (once, a few MB)");
         }
         org.easel.nodes.demo.DemoModels.ensure(env.modelsDir());
         org.easel.nodes.demo.SampleImage.ensure(env.inputDir());

@@ -1,5 +1,7 @@
 package org.easel.nodes.demo;
 
+import org.easel.nodes.sd3.Sd3LatentSpace;
+
 /**
  * Renders the mixture means: for each component (colour, shape, position) a 128² picture of the
  * shape on a light background, box-downsampled to 32×32 and converted to SD3 model-latent space with

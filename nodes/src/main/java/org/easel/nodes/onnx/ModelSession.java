@@ -86,21 +86,9 @@ public final class ModelSession implements AutoCloseable {
      */
     public synchronized Map<String, FloatTensor> run(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, String... wanted)
             throws OrtException {
-        for (String name : inputs.keySet()) {
-            if (!in.containsKey(name) && !prebuilt.containsKey(name)) {
-                throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "' (has " + inputs.keySet() + ")");
-            }
-        }
-        Map<String, OnnxTensor> tensors = new HashMap<>();
-        Map<String, OnnxTensor> all = new HashMap<>();
+        Map<String, OnnxTensor> made = new HashMap<>();
         try {
-            for (Map.Entry<String, Input> e : in.entrySet()) {
-                TensorInfo info = inputs.get(e.getKey());
-                if (info == null) continue;     // an input this export does not take
-                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey(), true));
-            }
-            all.putAll(tensors);
-            prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
+            Map<String, OnnxTensor> all = inputTensors(in, prebuilt, made);
             Set<String> names = wanted.length == 0 ? outputs.keySet() : Set.of(wanted);
             long t0 = System.nanoTime();
             try (OrtSession.Result r = session.run(all, names)) {
@@ -112,8 +100,28 @@ public final class ModelSession implements AutoCloseable {
                 return out;
             }
         } finally {
-            tensors.values().forEach(OnnxTensor::close);
+            made.values().forEach(OnnxTensor::close);
         }
+    }
+
+    /**
+     * Every model input as a tensor: those given as arrays are converted (into {@code made}, which the caller
+     * closes), the prebuilt ones are used as they are; inputs the model does not take are ignored.
+     */
+    private Map<String, OnnxTensor> inputTensors(Map<String, Input> in, Map<String, OnnxTensor> prebuilt,
+                                                 Map<String, OnnxTensor> made) throws OrtException {
+        for (String name : inputs.keySet()) {
+            if (!in.containsKey(name) && !prebuilt.containsKey(name)) {
+                throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "' (has " + inputs.keySet() + ")");
+            }
+        }
+        for (Map.Entry<String, Input> e : in.entrySet()) {
+            TensorInfo info = inputs.get(e.getKey());
+            if (info != null) made.put(e.getKey(), toTensor(info, e.getValue(), e.getKey(), true));
+        }
+        Map<String, OnnxTensor> all = new HashMap<>(made);
+        prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
+        return all;
     }
 
     /**
@@ -137,25 +145,15 @@ public final class ModelSession implements AutoCloseable {
 
     /** Runs the model writing its output into {@code out} (see {@link #outputBuffer}). */
     public synchronized void runInto(Map<String, Input> in, Map<String, OnnxTensor> prebuilt, OutputBuffer out) throws OrtException {
-        Map<String, OnnxTensor> tensors = new HashMap<>();
-        Map<String, OnnxTensor> all = new HashMap<>();
+        Map<String, OnnxTensor> made = new HashMap<>();
         try {
-            for (Map.Entry<String, Input> e : in.entrySet()) {
-                TensorInfo info = inputs.get(e.getKey());
-                if (info == null) continue;
-                tensors.put(e.getKey(), toTensor(info, e.getValue(), e.getKey(), true));
-            }
-            all.putAll(tensors);
-            prebuilt.forEach((k, v) -> { if (inputs.containsKey(k)) all.put(k, v); });
-            for (String name : inputs.keySet()) {
-                if (!all.containsKey(name)) throw new IllegalArgumentException(path.getFileName() + " needs input '" + name + "'");
-            }
+            Map<String, OnnxTensor> all = inputTensors(in, prebuilt, made);
             long t0 = System.nanoTime();
             try (OrtSession.Result r = session.run(all, Map.of(out.name(), out.tensor()))) {
                 nanosInRun += System.nanoTime() - t0;
             }
         } finally {
-            tensors.values().forEach(OnnxTensor::close);
+            made.values().forEach(OnnxTensor::close);
         }
     }
 

@@ -53,10 +53,6 @@ public final class SamplingRun {
         float[] noise = addNoise ? SeededNoise.gaussian(seed, n) : new float[n];
         float[] mask = in.noiseMask() == null ? null : maskFor(in.noiseMask(), b, c, h, w);
         float[] x = ms.noiseScaling(sigmas[0], noise, latentIn);
-        if (mask != null && addNoise) {
-            // ComfyUI: keep the unmasked part at the latent's own noisy value from the start
-            for (int i = 0; i < n; i++) x[i] = x[i] * mask[i] + latentIn[i] * (1 - mask[i]) * (float) (1 - sigmas[0]) + noise[i] * (1 - mask[i]) * (float) sigmas[0];
-        }
         OnnxRuntime rt = OnnxRuntime.of(ctx.env());
         try (OnnxRuntime.Lease lease = rt.acquire(model.transformer())) {
             ModelSession session = lease.session();

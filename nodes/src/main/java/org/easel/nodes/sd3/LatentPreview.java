@@ -4,7 +4,6 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import javax.imageio.ImageIO;
-import org.easel.nodes.demo.Sd3LatentSpace;
 
 /**
  * The fast "latent2rgb" preview: SD3's 16→3 factors applied to the first batch item of the denoised

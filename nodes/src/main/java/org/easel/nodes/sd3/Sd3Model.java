@@ -9,11 +9,9 @@ import org.easel.nodes.sampling.FlowModelSampling;
  */
 public record Sd3Model(Path transformer, FlowModelSampling sampling, double latentScale, double latentShift,
                        int latentChannels) {
-    public static final double SD3_SCALE = 1.5305;
-    public static final double SD3_SHIFT = 0.0609;
-
     public static Sd3Model of(Path transformer, double shift) {
-        return new Sd3Model(transformer, new FlowModelSampling(shift), SD3_SCALE, SD3_SHIFT, 16);
+        return new Sd3Model(transformer, new FlowModelSampling(shift), Sd3LatentSpace.SCALING_FACTOR,
+                Sd3LatentSpace.SHIFT_FACTOR, Sd3LatentSpace.CHANNELS);
     }
 
     /** ModelSamplingSD3: the same model with another shift. */

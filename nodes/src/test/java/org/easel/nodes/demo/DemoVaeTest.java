@@ -1,5 +1,6 @@
 package org.easel.nodes.demo;
 
+import org.easel.nodes.sd3.Sd3LatentSpace;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package org.easel.nodes.demo;
+package org.easel.nodes.sd3;
 
 /**
  * SD3 latent constants: VAE scale/shift, the 16×3 latent→RGB preview factors with bias (ComfyUI
