@@ -26,17 +26,18 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks that print figures:",
                 "  engine   engine overhead: a chain of trivial nodes, first run and fully cached re-run (default)",
                 "  t2i      text-to-image on the demo model: time per run, share of sampling outside session.run, memory",
-                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled"})
+                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled",
+                "  first    ./easel run workflows/text-to-image.json as a whole process: min/median/max wall time"})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "engine", paramLabel = "WHAT",
-            description = "engine, t2i or upscale (default: ${DEFAULT-VALUE}).")
+            description = "engine, t2i, upscale or first (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
     int nodes;
 
     @Option(names = "--iterations", defaultValue = "200",
-            description = "Measured iterations (default: ${DEFAULT-VALUE}; t2i uses at most 10).")
+            description = "Measured iterations (default: ${DEFAULT-VALUE}; t2i uses at most 10, first at most 50).")
     int iterations;
 
     @Option(names = "--warmup", defaultValue = "200", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
@@ -48,8 +49,9 @@ final class BenchCommand implements Callable<Integer> {
             case "engine": return engine();
             case "t2i": return PipelineBench.textToImage(Math.max(1, Math.min(iterations, 10)));
             case "upscale": return PipelineBench.upscale();
+            case "first": return FirstPictureBench.run(Math.max(1, Math.min(iterations, 50)));
             default:
-                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale)");
+                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale, first)");
                 return 2;
         }
     }

@@ -29,6 +29,13 @@ public final class T5Tokenizer implements AutoCloseable {
     /** diffusers {@code max_sequence_length} default for SD3. */
     public static final int DIFFUSERS_LENGTH = 256;
 
+    static {
+        // DJL otherwise asks the EC2 metadata service and a telemetry endpoint over the network on first
+        // use (slow, and Easel never goes online at run time); offline it takes its native library from the jar.
+        if (System.getProperty("OPT_OUT_TRACKING") == null) System.setProperty("OPT_OUT_TRACKING", "true");
+        if (System.getProperty("ai.djl.offline") == null) System.setProperty("ai.djl.offline", "true");
+    }
+
     private final HuggingFaceTokenizer tokenizer;
     private final long[] specialSuffix;
     private final long[] specialPrefix;
