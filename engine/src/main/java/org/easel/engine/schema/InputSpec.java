@@ -1,6 +1,7 @@
 package org.easel.engine.schema;
 
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ public final class InputSpec {
     private final Map<String, Object> options;
     private final Function<Environment, List<String>> choices;
     private boolean selfValidated;
+    private Function<Environment, List<Path>> folders;
 
     private InputSpec(String name, String type, Map<String, Object> options, Function<Environment, List<String>> choices) {
         this.name = Objects.requireNonNull(name);
@@ -91,6 +93,7 @@ public final class InputSpec {
         o.put(option, value);
         InputSpec s = new InputSpec(name, type, o, choices);
         s.selfValidated = selfValidated;
+        s.folders = folders;
         return s;
     }
 
@@ -110,7 +113,24 @@ public final class InputSpec {
     public InputSpec selfValidated() {
         InputSpec s = new InputSpec(name, type, new LinkedHashMap<>(options), choices);
         s.selfValidated = true;
+        s.folders = folders;
         return s;
+    }
+
+    /**
+     * The folders a file COMBO lists (e.g. {@code models/checkpoints}), named in the error when a value is
+     * not among the choices.
+     */
+    public InputSpec searchedIn(Function<Environment, List<Path>> folders) {
+        InputSpec s = new InputSpec(name, type, new LinkedHashMap<>(options), choices);
+        s.selfValidated = selfValidated;
+        s.folders = folders;
+        return s;
+    }
+
+    /** The folders this COMBO's choices come from (empty when they are not files). */
+    public List<Path> folders(Environment env) {
+        return folders == null ? List.of() : folders.apply(env);
     }
 
     public boolean isSelfValidated() { return selfValidated; }

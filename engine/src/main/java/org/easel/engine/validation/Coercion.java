@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.Types;
 
 /**
@@ -93,6 +94,54 @@ public final class Coercion {
             }
         }
         throw new CoercionException("cannot convert " + kind(v) + " to boolean");
+    }
+
+    /** The reason a literal did not convert to the input's type, in words: {@code 'abc' is not an integer}. */
+    static String notA(InputSpec spec, JsonNode v, CoercionException e) {
+        String shown = "'" + show(v) + "'";
+        boolean wrongKind = v.isTextual() || v.isContainerNode() || v.isNull();
+        if (!wrongKind) return shown + ": " + e.getMessage();
+        return switch (spec.type()) {
+            case Types.INT -> shown + " is not an integer";
+            case Types.FLOAT -> shown + " is not a number";
+            case Types.BOOLEAN -> shown + " is not true or false";
+            case Types.STRING -> shown + " is not text";
+            default -> shown + ": " + e.getMessage();
+        };
+    }
+
+    /** What an input accepts, e.g. {@code 0 … 2^64−1}, {@code true or false}, {@code text}. */
+    static String accepted(InputSpec spec) {
+        Object min = spec.option("min");
+        Object max = spec.option("max");
+        String kind = switch (spec.type()) {
+            case Types.INT -> "an integer";
+            case Types.FLOAT -> "a number";
+            case Types.BOOLEAN -> "true or false";
+            case Types.STRING -> "text";
+            default -> "a " + spec.type() + " link";
+        };
+        if (min == null && max == null) return kind;
+        if (min == null) return kind + " up to " + bound(max);
+        if (max == null) return kind + " from " + bound(min);
+        return bound(min) + " … " + bound(max);
+    }
+
+    /** A bound for people: 2^k−1, 2^k and −2^k for the usual powers of two, else the number without a needless ".0". */
+    static String bound(Object b) {
+        if (b instanceof Double d) {
+            if (d.isInfinite()) return d > 0 ? "∞" : "-∞";
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) return bound((long) (double) d);
+            return d.toString();
+        }
+        BigInteger v = new BigInteger(b.toString());
+        BigInteger abs = v.abs();
+        String sign = v.signum() < 0 ? "-" : "";
+        if (abs.bitLength() >= 16) {
+            if (abs.bitCount() == 1) return sign + "2^" + (abs.bitLength() - 1);
+            if (abs.add(BigInteger.ONE).bitCount() == 1) return sign + "2^" + abs.bitLength() + (v.signum() < 0 ? "+1" : "−1");
+        }
+        return v.toString();
     }
 
     /** Compares a number option (Long, Double, BigInteger…) with a value. */

@@ -18,6 +18,7 @@ import org.easel.engine.Environment;
 import org.easel.engine.Node;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeRegistry;
+import org.easel.engine.Suggestions;
 import org.easel.engine.prompt.Link;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.prompt.PromptNode;
@@ -228,8 +229,8 @@ public final class Validator {
                     if (literals != null) literals.put(name, coerced);
                 }
             } catch (Coercion.CoercionException e) {
-                own.add(new ValidationError("invalid_input_type", "Failed to convert an input value to a " + spec.type() + " value",
-                        name + ", " + Coercion.show(v) + ", " + e.getMessage(),
+                own.add(new ValidationError("invalid_input_type", Coercion.notA(spec, v, e), n.classType() + "." + name + " takes "
+                        + Coercion.accepted(spec),
                         extra("input_name", name, "input_config", spec.toJson(env), "received_value", v, "exception_message", e.getMessage())));
             }
         }
@@ -263,7 +264,17 @@ public final class Validator {
             if (!choices.contains(s)) {
                 String list = choices.size() > 20 ? "(list of length " + choices.size() + ")"
                         : choices.stream().map(c -> "'" + c + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
-                own.add(new ValidationError("value_not_in_list", "Value not in list", name + ": '" + s + "' not in " + list,
+                List<String> where = new ArrayList<>();
+                List<java.nio.file.Path> folders = spec.folders(env);
+                if (!folders.isEmpty()) {
+                    where.add("searched " + String.join(", ", folders.stream().map(Object::toString).toList()));
+                }
+                // file lists always get a pointer; fixed lists only a near miss
+                String closest = folders.isEmpty() ? Suggestions.nearMiss(s, choices) : Suggestions.closest(s, choices);
+                if (closest != null) where.add("closest name: '" + closest + "'");
+                else if (!folders.isEmpty()) where.add("the folder has none");
+                own.add(new ValidationError("value_not_in_list", "Value not in list", name + ": '" + s + "' not in " + list
+                        + (where.isEmpty() ? "" : " (" + String.join("; ", where) + ")"),
                         extra("input_name", name, "input_config", choices.size() > 20 ? null : spec.toJson(env), "received_value", v)));
                 return null;
             }
