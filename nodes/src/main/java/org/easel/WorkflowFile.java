@@ -1,5 +1,7 @@
 package org.easel;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -42,11 +44,23 @@ final class WorkflowFile {
         JsonNode tree;
         try {
             tree = Json.parse(text);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
-            throw new WorkflowException(file + " is not valid JSON: " + m);
+        } catch (JsonProcessingException e) {
+            throw new WorkflowException(file + " is not valid JSON" + where(e) + ": " + jsonReason(e));
         }
         return apiPrompt(tree, file.toString());
+    }
+
+    /** {@code  at line L, column C} of a JSON syntax error, when Jackson knows it. */
+    static String where(JsonProcessingException e) {
+        JsonLocation loc = e.getLocation();
+        return loc == null || loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    }
+
+    /** Jackson's reason in one line, with a plain word for a file that stops in the middle. */
+    static String jsonReason(JsonProcessingException e) {
+        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\n")[0];
+        if (m.contains("end-of-input")) return "the text ends in the middle of a value (is the file cut off?)";
+        return m;
     }
 
     /** The API-format prompt in {@code tree} (a prompt, or a {@code /prompt} request body holding one). */

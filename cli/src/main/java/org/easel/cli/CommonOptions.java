@@ -1,8 +1,15 @@
 package org.easel.cli;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
 import org.easel.Easel;
 import org.easel.engine.Environment;
+import org.easel.engine.NodeException;
+import org.easel.engine.Suggestions;
+import org.easel.nodes.onnx.OnnxRuntime;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -43,14 +50,55 @@ public final class CommonOptions {
         return Easel.Builder.defaultHome();
     }
 
-    /** An {@link Easel} builder with these folders, device and cache size. */
+    /**
+     * An {@link Easel} builder with these folders, device and cache size. A models folder given by
+     * {@code --models} or {@code EASEL_MODELS} must exist (a typo must not grow a new folder with the demo
+     * model in it); the device must be one this build can use.
+     * @throws ParameterException saying what is wrong
+     */
     public Easel.Builder builder() {
         Easel.Builder b = Easel.builder().home(home()).models(models).input(input).output(output).temp(temp).user(user)
                 .cacheBytes(cacheBytes());
         try {
-            return b.device(device);
+            b.device(device);
+            OnnxRuntime.checkDevice(b.environment().device());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(new CommandLine(this), "--" + e.getMessage());
+        } catch (NodeException e) {
+            throw new ParameterException(new CommandLine(this), e.getMessage());
+        }
+        String fromEnv = System.getenv("EASEL_MODELS");
+        if (models != null) {
+            checkModels(models, "--models");
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            checkModels(Path.of(fromEnv), "EASEL_MODELS");
+        }
+        return b;
+    }
+
+    private void checkModels(Path dir, String option) {
+        Path m = dir.toAbsolutePath().normalize();
+        if (Files.isDirectory(m)) return;
+        String why = Files.exists(m) ? "it is a file, not a folder" : "no such folder";
+        String hint;
+        String sibling = closestSibling(m);
+        Path standard = home().resolve("models");
+        if (sibling != null) hint = "did you mean " + sibling + "?";
+        else if (Files.isDirectory(standard)) hint = "leave " + option + " out to use " + standard + ", or create the folder first";
+        else hint = "create the folder first, or leave " + option + " out to use " + standard;
+        throw new ParameterException(new CommandLine(this), "cannot use " + m + " as the models folder: " + why + "; " + hint);
+    }
+
+    /** A folder next to {@code missing} whose name is a likely typo of it, or null. */
+    private static String closestSibling(Path missing) {
+        Path parent = missing.getParent();
+        if (parent == null || missing.getFileName() == null || !Files.isDirectory(parent)) return null;
+        try (Stream<Path> s = Files.list(parent)) {
+            List<String> names = s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).toList();
+            String near = Suggestions.nearMiss(missing.getFileName().toString(), names);
+            return near == null ? null : parent.resolve(near).toString();
+        } catch (IOException e) {
+            return null;
         }
     }
 

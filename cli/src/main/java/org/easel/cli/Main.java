@@ -1,15 +1,17 @@
 package org.easel.cli;
 
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code easel} command: run, validate, nodes, serve, models, bench. */
 @Command(name = "easel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Easel: node-graph workflows for image generation on the JVM (ComfyUI-compatible).",
-        subcommands = {RunCommand.class, ValidateCommand.class, NodesCommand.class, BenchCommand.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = CommandLine.HelpCommand.class)
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -20,15 +22,37 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code (for tests). */
     public static int execute(String... args) {
-        CommandLine cl = commandLine();
+        CommandLine cl = commandLine(args.length > 0 ? args[0] : null);
         return cl.execute(args);
     }
 
-    static CommandLine commandLine() {
+    /**
+     * The command line; only the subcommand about to run is built (each costs start-up time), or all of them
+     * when {@code first} names none (help, usage).
+     */
+    static CommandLine commandLine(String first) {
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("run", RunCommand::new);
+        commands.put("validate", ValidateCommand::new);
+        commands.put("nodes", NodesCommand::new);
+        commands.put("bench", BenchCommand::new);
+        commands.put("serve", ServeCommand::new);
         CommandLine cl = new CommandLine(new Main());
+        if (commands.containsKey(first)) cl.addSubcommand(first, commands.get(first).get());
+        else commands.forEach((name, make) -> cl.addSubcommand(name, make.get()));
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             cmd.getErr().println("error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
             return 1;
+        });
+        // a wrong option or value: the reason alone (it names the valid values), not the whole usage text
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine cmd = ex.getCommandLine();
+            cmd.getErr().println("error: " + ex.getMessage());
+            String name = cmd.getCommandSpec().qualifiedName();
+            if (ex instanceof CommandLine.UnmatchedArgumentException || ex instanceof CommandLine.MissingParameterException) {
+                cmd.getErr().println("(see: " + name + " --help)");
+            }
+            return 2;
         });
         return cl;
     }

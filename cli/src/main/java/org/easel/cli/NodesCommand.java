@@ -25,6 +25,9 @@ final class NodesCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print ComfyUI /object_info JSON.")
     boolean json;
 
+    @Option(names = "--all", description = "Also list the nodes for testing (category _for_testing).")
+    boolean all;
+
     @Mixin
     CommonOptions common;
 
@@ -39,6 +42,7 @@ final class NodesCommand implements Callable<Integer> {
             }
             String lastCategory = null;
             List<Node> nodes = registry.all().stream()
+                    .filter(n -> all || !n.schema().category().startsWith("_for_testing"))
                     .sorted(java.util.Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
                     .toList();
             for (Node n : nodes) {
@@ -47,9 +51,11 @@ final class NodesCommand implements Callable<Integer> {
                     System.out.println(s.category() + ":");
                     lastCategory = s.category();
                 }
-                System.out.printf("  %-28s %s%n", s.name(), s.description());
+                System.out.println(ProgressPrinter.cut(String.format("  %-28s %s", s.name(), firstLine(s.description())), 119));
             }
-            System.out.println(nodes.size() + " node types. Show one with: easel nodes NAME");
+            long hidden = registry.all().stream().filter(n -> n.schema().category().startsWith("_for_testing")).count();
+            System.out.println(nodes.size() + " node types" + (all || hidden == 0 ? "" : " (" + hidden + " for testing not shown: --all)")
+                    + ". Show one with: easel nodes NAME");
             return 0;
         }
         Node n = registry.get(name);
@@ -67,14 +73,21 @@ final class NodesCommand implements Callable<Integer> {
         System.out.println(s.name() + (s.displayName().equals(s.name()) ? "" : " (" + s.displayName() + ")")
                 + "  [" + s.category() + "]" + (s.isOutputNode() ? "  output node" : ""));
         if (!s.description().isEmpty()) System.out.println("  " + s.description());
-        System.out.println("Inputs:");
-        for (InputSpec i : s.required()) System.out.println("  " + describe(i, env, false));
-        for (InputSpec i : s.optional()) System.out.println("  " + describe(i, env, true));
+        System.out.println("Inputs (* required):");
+        for (InputSpec i : s.required()) System.out.println("  * " + describe(i, env, false));
+        for (InputSpec i : s.optional()) System.out.println("    " + describe(i, env, true));
         System.out.println("Outputs:");
         int k = 0;
         for (OutputSpec o : s.outputs()) System.out.println("  " + (k++) + ": " + o.name() + " (" + o.type() + ")");
         if (s.outputs().isEmpty()) System.out.println("  (none)");
         return 0;
+    }
+
+    /** The first line of a description (some hold a list after it), or a dash when there is none. */
+    static String firstLine(String description) {
+        if (description == null || description.isBlank()) return "-";
+        String line = description.strip().split("\n", 2)[0].strip();
+        return line.endsWith(":") ? line.substring(0, line.length() - 1) : line;
     }
 
     private static String describe(InputSpec i, Environment env, boolean optional) {

@@ -8,10 +8,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.easel.Easel;
 import org.easel.Problem;
 import org.easel.RunResult;
 import org.easel.Validation;
+import org.easel.engine.Json;
+import org.easel.engine.NodeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -29,54 +34,123 @@ final class RunCommand implements Callable<Integer> {
             description = "Override an input value, coerced by the input's declared type (repeatable), e.g. --set 3.seed=42.")
     List<String> sets = new ArrayList<>();
 
-    @Option(names = "--quiet", description = "Print only the output paths and errors.")
+    @Option(names = "--quiet", description = "Print only the saved files' paths, one per line (for xargs), and errors.")
     boolean quiet;
+
+    @Option(names = "--json", description = "Print every event as one JSON object per line (ComfyUI's WebSocket messages).")
+    boolean json;
 
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
+        if (quiet && json) {
+            System.err.println("error: --quiet and --json do not go together");
+            return 2;
+        }
         Map<String, String> overrides = overrides(sets);
         if (overrides == null) return 2;
         Easel easel;
         try {
-            easel = common.builder().log(quiet ? null : System.err).build();
+            easel = common.builder().log(quiet || json ? null : System.err).build();
+        } catch (IllegalArgumentException | NodeException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
         } catch (UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
         try (easel) {
             Validation v = easel.validate(file, overrides);
-            if (!report(file, v, "Skipping invalid outputs:")) return 2;
-            Thread hook = new Thread(easel::interrupt, "easel-interrupt");
-            Runtime.getRuntime().addShutdownHook(hook);
-            boolean tty = System.console() != null && System.getenv("CI") == null;
-            ProgressPrinter printer = new ProgressPrinter(System.err, tty, v.prompt(), v.result().resolved().size());
-            long t0 = System.nanoTime();
-            RunResult r = easel.run(v, UUID.randomUUID().toString(), null, quiet ? null : printer);
-            printer.endBar();
+            if (json && !v.runnable()) System.out.println(Json.write(validationEvent(v)));
+            if (!setProblems(v, overrides) || !report(file, v, "Skipping invalid outputs:")) return 2;
+            return execute(easel, v);
+        }
+    }
+
+    private int execute(Easel easel, Validation v) {
+        boolean tty = System.console() != null && System.getenv("CI") == null;
+        ProgressPrinter.Style style = json ? ProgressPrinter.Style.JSON : quiet ? ProgressPrinter.Style.QUIET
+                : tty ? ProgressPrinter.Style.LIVE : ProgressPrinter.Style.PLAIN;
+        var registry = easel.registry();
+        ProgressPrinter printer = new ProgressPrinter(json ? System.out : System.err, style, v.prompt(),
+                v.result().resolved().size(), type -> registry.contains(type)
+                        && registry.get(type).schema().category().contains("loaders"),
+                style == ProgressPrinter.Style.LIVE ? new TerminalWidth() : () -> 80, System::nanoTime);
+        // Ctrl+C: the run stops at its next check and this thread reports; the JVM waits for that (the exit
+        // status is then 130), and gives up after 5 s so a stuck node cannot keep it alive
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicBoolean cancelled = new AtomicBoolean();
+        Thread hook = new Thread(() -> {
+            cancelled.set(true);
+            long deadline = System.nanoTime() + 5_000_000_000L;
             try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) {
-                // shutting down already
+                do {
+                    easel.interrupt();
+                } while (!reported.await(50, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline);
+            } catch (InterruptedException ignored) {
+                // exiting anyway
             }
-            if (r.status() == RunResult.Status.INTERRUPTED) {
-                System.err.println("Interrupted.");
+        }, "easel-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            printer.starting();
+            long t0 = System.nanoTime();
+            RunResult r = easel.run(v, UUID.randomUUID().toString(), null, printer);
+            printer.endLine();
+            if (r.status() == RunResult.Status.INTERRUPTED || cancelled.get()) {
+                List<Path> saved = r.images().stream().map(RunResult.SavedFile::path).toList();
+                System.err.println(printer.interrupted(saved));
                 return 130;
             }
             if (!r.success()) {
                 System.err.println("error: " + r.errorMessage());
                 return 1;
             }
-            printOutputs(r);
-            if (!quiet) System.err.printf("Done in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            if (!json) printOutputs(r, quiet);
+            if (!quiet && !json) System.err.printf("Done in %.2f s%n", (System.nanoTime() - t0) / 1e9);
             if (!v.valid()) {
                 System.err.println("error: some outputs were skipped because their inputs are invalid (listed above)");
                 return 2;
             }
             return 0;
+        } finally {
+            reported.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down already
+            }
         }
+    }
+
+    /**
+     * A problem caused by a {@code --set} value stops everything before any node runs, said in the terms the
+     * user typed: {@code --set 3.seed=abc: 'abc' is not an integer (KSampler.seed takes 0 … 2^64−1)}.
+     * @return whether no override is at fault
+     */
+    static boolean setProblems(Validation v, Map<String, String> overrides) {
+        boolean ok = true;
+        for (Problem p : v.problems()) {
+            String key = p.nodeId() + "." + p.input();
+            if (p.nodeId() == null || p.input() == null || !overrides.containsKey(key)) continue;
+            String details = p.details() == null || p.details().isEmpty() ? ""
+                    : "invalid_input_type".equals(p.type()) ? " (" + p.details() + ")" : " — " + p.details();
+            System.err.println("error: --set " + key + "=" + overrides.get(key) + ": " + p.message() + details);
+            ok = false;
+        }
+        return ok;
+    }
+
+    /** ComfyUI's answer to an invalid prompt, as one JSON event for {@code --json}. */
+    static Map<String, Object> validationEvent(Validation v) {
+        Map<String, Object> data = v.result() != null ? v.result().errorJson()
+                : Map.of("error", Map.of("type", v.problems().get(0).type(), "message", v.problems().get(0).message()));
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("type", "validation_error");
+        m.put("data", data);
+        return m;
     }
 
     /** {@code NODE_ID.INPUT=VALUE} options as a map, or null (after printing why) when one is malformed. */
@@ -116,9 +190,9 @@ final class RunCommand implements Callable<Integer> {
         return true;
     }
 
-    /** Prints each saved file (absolute path) and each text output. */
-    static void printOutputs(RunResult r) {
-        for (RunResult.SavedFile f : r.images()) System.out.println("Saved " + f.path());
-        r.texts().forEach((node, texts) -> texts.forEach(t -> System.out.println("#" + node + ": " + t)));
+    /** Prints each saved file (absolute path) and each text output; {@code bare}: only the paths. */
+    static void printOutputs(RunResult r, boolean bare) {
+        for (RunResult.SavedFile f : r.images()) System.out.println(bare ? f.path().toString() : "Saved " + f.path());
+        if (!bare) r.texts().forEach((node, texts) -> texts.forEach(t -> System.out.println("#" + node + ": " + t)));
     }
 }

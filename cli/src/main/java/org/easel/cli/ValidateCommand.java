@@ -7,6 +7,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.easel.Easel;
 import org.easel.Validation;
+import org.easel.engine.Environment;
+import org.easel.engine.schema.InputSpec;
+import org.easel.engine.validation.ResolvedNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,9 +34,28 @@ final class ValidateCommand implements Callable<Integer> {
         if (overrides == null) return 2;
         try (Easel easel = common.builder().prepare(false).build()) {
             Validation v = easel.validate(file, overrides);
-            if (!RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
-            System.out.println("OK: " + v.prompt().size() + " nodes, outputs " + v.outputs());
+            if (!RunCommand.setProblems(v, overrides)
+                    || !RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
+            System.out.println("OK: " + summary(v, easel.environment()));
             return 0;
         }
+    }
+
+    /** What was checked, in words: {@code 7 nodes, 1 output (SaveImage #9), models found}. */
+    static String summary(Validation v, Environment env) {
+        List<String> outs = new ArrayList<>();
+        for (String id : v.outputs()) outs.add(v.prompt().node(id).classType() + " #" + id);
+        boolean models = false;
+        boolean images = false;
+        for (ResolvedNode r : v.result().resolved().values()) {
+            for (InputSpec spec : r.node().schema().inputs().values()) {
+                if (!(r.inputs().get(spec.name()) instanceof String)) continue;
+                if (!spec.folders(env).isEmpty()) models = true;
+                if (Boolean.TRUE.equals(spec.option("image_upload"))) images = true;
+            }
+        }
+        int n = v.prompt().size();
+        return n + (n == 1 ? " node, " : " nodes, ") + outs.size() + (outs.size() == 1 ? " output (" : " outputs (")
+                + String.join(", ", outs) + ")" + (models ? ", models found" : "") + (images ? ", input images readable" : "");
     }
 }

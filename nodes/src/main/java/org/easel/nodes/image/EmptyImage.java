@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's EmptyImage: a batch of images filled with the RGB colour {@code 0xRRGGBB}. */
 public final class EmptyImage implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("EmptyImage").displayName("EmptyImage")
-            .category("image")
+            .category("image").description("Creates an image of one colour at the given size and batch.")
             .required(InputSpec.integer("width", 512, 1, TensorInputs.MAX).step(1),
                     InputSpec.integer("height", 512, 1, TensorInputs.MAX).step(1),
                     InputSpec.integer("batch_size", 1, 1, 4096),

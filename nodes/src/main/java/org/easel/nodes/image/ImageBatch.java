@@ -16,7 +16,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageBatch implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageBatch").displayName("Batch Images")
-            .category("image")
+            .category("image").description("Joins two image batches into one (the second is resized to the first).")
             .required(InputSpec.socket("image1", Types.IMAGE), InputSpec.socket("image2", Types.IMAGE))
             .output(Types.IMAGE).build();
 

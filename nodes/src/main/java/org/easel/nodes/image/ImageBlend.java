@@ -16,7 +16,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageBlend implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageBlend").displayName("Image Blend")
-            .category("image/postprocessing").module("comfy_extras.nodes_post_processing")
+            .category("image/postprocessing").description("Blends two images with a blend mode and factor.").module("comfy_extras.nodes_post_processing")
             .required(InputSpec.socket("image1", Types.IMAGE), InputSpec.socket("image2", Types.IMAGE),
                     InputSpec.number("blend_factor", 0.5, 0.0, 1.0).step(0.01),
                     InputSpec.combo("blend_mode", Arrays.stream(ImageOps.BlendMode.values()).map(ImageOps.BlendMode::comfyName).toList()))

@@ -16,7 +16,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageCompositeMasked implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageCompositeMasked").displayName("ImageCompositeMasked")
-            .category("image").module("comfy_extras.nodes_mask")
+            .category("image").description("Pastes a source image onto a destination at x, y, optionally through a mask.").module("comfy_extras.nodes_mask")
             .required(InputSpec.socket("destination", Types.IMAGE), InputSpec.socket("source", Types.IMAGE),
                     InputSpec.integer("x", 0, 0, TensorInputs.MAX).step(1),
                     InputSpec.integer("y", 0, 0, TensorInputs.MAX).step(1),

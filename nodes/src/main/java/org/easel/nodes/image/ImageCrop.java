@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's ImageCrop: x/y clamped into the image, the region clipped to it (Python slicing). */
 public final class ImageCrop implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageCrop").displayName("Image Crop")
-            .category("image/transform")
+            .category("image/transform").description("Crops an image to a rectangle of the given size at x, y.")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.integer("width", 512, 1, TensorInputs.MAX).step(1),
                     InputSpec.integer("height", 512, 1, TensorInputs.MAX).step(1),

@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's ImageInvert ("Invert Image"): {@code 1 - image}. */
 public final class ImageInvert implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageInvert").displayName("Invert Image")
-            .category("image")
+            .category("image").description("Inverts the colours of an image.")
             .required(InputSpec.socket("image", Types.IMAGE))
             .output(Types.IMAGE).build();
 

@@ -15,7 +15,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImagePadForOutpaint implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImagePadForOutpaint").displayName("Pad Image for Outpainting")
-            .category("image")
+            .category("image").description("Pads an image on each side for outpainting and returns the mask of the new area.")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.integer("left", 0, 0, TensorInputs.MAX).step(8),
                     InputSpec.integer("top", 0, 0, TensorInputs.MAX).step(8),

@@ -15,7 +15,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageScale implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageScale").displayName("Upscale Image")
-            .category("image/upscaling")
+            .category("image/upscaling").description("Resizes an image to a width and height, optionally cropping to keep the aspect ratio.")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.combo("upscale_method", ImageScaling.UPSCALE_METHODS),
                     InputSpec.integer("width", 512, 0, TensorInputs.MAX).step(1),

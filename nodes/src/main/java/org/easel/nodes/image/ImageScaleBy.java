@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's ImageScaleBy ("Upscale Image By"): {@code round(W*scale_by)} × {@code round(H*scale_by)}, no crop. */
 public final class ImageScaleBy implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageScaleBy").displayName("Upscale Image By")
-            .category("image/upscaling")
+            .category("image/upscaling").description("Resizes an image by a factor.")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.combo("upscale_method", ImageScaling.UPSCALE_METHODS),
                     InputSpec.number("scale_by", 1.0, 0.01, 8.0).step(0.01))

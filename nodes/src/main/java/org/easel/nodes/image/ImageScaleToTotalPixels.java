@@ -15,7 +15,7 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageScaleToTotalPixels implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageScaleToTotalPixels").displayName("ImageScaleToTotalPixels")
-            .category("image/upscaling").module("comfy_extras.nodes_post_processing")
+            .category("image/upscaling").description("Resizes an image to about the given number of megapixels, keeping its aspect ratio.").module("comfy_extras.nodes_post_processing")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.combo("upscale_method", ImageScaling.UPSCALE_METHODS),
                     InputSpec.number("megapixels", 1.0, 0.01, 16.0).step(0.01))

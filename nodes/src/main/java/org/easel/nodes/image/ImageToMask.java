@@ -14,7 +14,7 @@ import org.easel.nodes.types.FloatTensor;
 public final class ImageToMask implements Node {
     static final List<String> CHANNELS = List.of("red", "green", "blue", "alpha");
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageToMask").displayName("Convert Image to Mask")
-            .category("mask").module("comfy_extras.nodes_mask")
+            .category("mask").description("Takes one colour channel of an image as a mask.").module("comfy_extras.nodes_mask")
             .required(InputSpec.socket("image", Types.IMAGE), InputSpec.combo("channel", CHANNELS))
             .output(Types.MASK).build();
 

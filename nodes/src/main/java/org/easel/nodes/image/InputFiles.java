@@ -5,10 +5,15 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import org.easel.engine.Environment;
+import org.easel.engine.Suggestions;
 
 /**
  * Files in the input folder for LoadImage: the list of images (for the combo), safe resolution of a name
@@ -54,9 +59,42 @@ public final class InputFiles {
         return p;
     }
 
-    /** LoadImage's VALIDATE_INPUTS: null when the named file exists inside its folder, else the reason. */
+    /**
+     * LoadImage's VALIDATE_INPUTS: null when the named file exists inside its folder and its header reads as
+     * an image, else the reason, naming the folder searched and the closest existing name.
+     */
     public static String invalidImage(Environment env, Object name) {
-        return name != null && resolve(env, name.toString()) == null ? "Invalid image file: " + name : null;
+        if (name == null) return null;
+        String n = name.toString();
+        Path p = resolve(env, n);
+        if (p == null) {
+            Path folder = n.endsWith(" [output]") ? env.outputDir() : n.endsWith(" [temp]") ? env.tempDir() : env.inputDir();
+            List<String> all = folder.equals(env.inputDir()) ? images(env) : List.of();
+            String closest = Suggestions.closest(n, all);
+            return "Invalid image file: " + n + " (not found in " + folder
+                    + (closest != null ? "; closest name: '" + closest + "')" : ")");
+        }
+        String why = notAnImage(p);
+        return why == null ? null : "Invalid image file: " + n + " (" + why + ")";
+    }
+
+    /** Null when an image reader recognises the file and reads its size, else why not. */
+    static String notAnImage(Path file) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(file.toFile())) {
+            if (iis == null) return "cannot be read";
+            Iterator<ImageReader> it = ImageIO.getImageReaders(iis);
+            if (!it.hasNext()) return "not a PNG, JPEG, WebP, BMP or GIF image";
+            ImageReader reader = it.next();
+            try {
+                reader.setInput(iis, true, true);
+                if (reader.getWidth(0) <= 0 || reader.getHeight(0) <= 0) return "the image is empty";
+                return null;
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return "not a readable image: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+        }
     }
 
     /** SHA-256 of a file, hex (LoadImage's IS_CHANGED). */

@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's InvertMask: {@code 1 - mask} (a [H,W] mask comes out as [1,H,W]). */
 public final class InvertMask implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("InvertMask").displayName("InvertMask")
-            .category("mask").module("comfy_extras.nodes_mask")
+            .category("mask").description("Inverts a mask (1 − mask).").module("comfy_extras.nodes_mask")
             .required(InputSpec.socket("mask", Types.MASK))
             .output(Types.MASK).build();
 

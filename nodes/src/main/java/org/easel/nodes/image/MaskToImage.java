@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's MaskToImage ("Convert Mask to Image"): the mask repeated into 3 grey channels. */
 public final class MaskToImage implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("MaskToImage").displayName("Convert Mask to Image")
-            .category("mask").module("comfy_extras.nodes_mask")
+            .category("mask").description("Turns a mask into a grey image.").module("comfy_extras.nodes_mask")
             .required(InputSpec.socket("mask", Types.MASK))
             .output(Types.IMAGE).build();
 

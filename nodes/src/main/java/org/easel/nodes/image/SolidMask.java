@@ -12,7 +12,7 @@ import org.easel.nodes.types.FloatTensor;
 /** ComfyUI's SolidMask: a [1,height,width] mask filled with {@code value}. */
 public final class SolidMask implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("SolidMask").displayName("SolidMask")
-            .category("mask").module("comfy_extras.nodes_mask")
+            .category("mask").description("Creates a mask of one value at the given size.").module("comfy_extras.nodes_mask")
             .required(InputSpec.number("value", 1.0, 0.0, 1.0).step(0.01),
                     InputSpec.integer("width", 512, 1, TensorInputs.MAX).step(1),
                     InputSpec.integer("height", 512, 1, TensorInputs.MAX).step(1))

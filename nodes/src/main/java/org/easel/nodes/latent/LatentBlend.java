@@ -19,7 +19,7 @@ import org.easel.nodes.types.Latent;
  */
 public final class LatentBlend implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentBlend").displayName("Latent Blend")
-            .category("_for_testing")
+            .category("_for_testing").description("Blends two latents by a factor.")
             .required(InputSpec.socket("samples1", Types.LATENT), InputSpec.socket("samples2", Types.LATENT),
                     InputSpec.number("blend_factor", 0.5, 0.0, 1.0).step(0.01))
             .output(Types.LATENT).build();

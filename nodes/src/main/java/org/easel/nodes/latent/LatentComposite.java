@@ -20,7 +20,7 @@ import org.easel.nodes.types.Latent;
  */
 public final class LatentComposite implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentComposite").displayName("Latent Composite")
-            .category("latent")
+            .category("latent").description("Pastes one latent into another at x, y, with feathered edges.")
             .required(InputSpec.socket("samples_to", Types.LATENT), InputSpec.socket("samples_from", Types.LATENT),
                     InputSpec.integer("x", 0, 0, TensorInputs.MAX).step(8),
                     InputSpec.integer("y", 0, 0, TensorInputs.MAX).step(8),

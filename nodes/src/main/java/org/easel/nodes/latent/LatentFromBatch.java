@@ -19,7 +19,7 @@ import org.easel.nodes.types.Latent;
  */
 public final class LatentFromBatch implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentFromBatch").displayName("Latent From Batch")
-            .category("latent/batch")
+            .category("latent/batch").description("Takes a range of samples out of a latent batch.")
             .required(InputSpec.socket("samples", Types.LATENT),
                     InputSpec.integer("batch_index", 0, 0, 63),
                     InputSpec.integer("length", 1, 1, 64))

@@ -19,7 +19,7 @@ import org.easel.nodes.types.Latent;
  */
 public final class LatentUpscale implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentUpscale").displayName("Upscale Latent")
-            .category("latent")
+            .category("latent").description("Resizes a latent to a width and height in pixels.")
             .required(InputSpec.socket("samples", Types.LATENT),
                     InputSpec.combo("upscale_method", LatentScaling.UPSCALE_METHODS),
                     InputSpec.integer("width", 512, 0, TensorInputs.MAX).step(8),

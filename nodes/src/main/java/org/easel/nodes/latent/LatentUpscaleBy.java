@@ -15,7 +15,7 @@ import org.easel.nodes.types.Latent;
 /** ComfyUI's LatentUpscaleBy ("Upscale Latent By"): {@code round(w*scale_by)} × {@code round(h*scale_by)} latent pixels. */
 public final class LatentUpscaleBy implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentUpscaleBy").displayName("Upscale Latent By")
-            .category("latent")
+            .category("latent").description("Resizes a latent by a factor.")
             .required(InputSpec.socket("samples", Types.LATENT),
                     InputSpec.combo("upscale_method", LatentScaling.UPSCALE_METHODS),
                     InputSpec.number("scale_by", 1.5, 0.01, 8.0).step(0.01))

@@ -19,7 +19,7 @@ import org.easel.nodes.types.Latent;
  */
 public final class RepeatLatentBatch implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("RepeatLatentBatch").displayName("Repeat Latent Batch")
-            .category("latent/batch")
+            .category("latent/batch").description("Repeats a latent batch a number of times.")
             .required(InputSpec.socket("samples", Types.LATENT), InputSpec.integer("amount", 1, 1, 64))
             .output(Types.LATENT).build();
 

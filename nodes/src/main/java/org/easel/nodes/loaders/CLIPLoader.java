@@ -13,7 +13,7 @@ import org.easel.engine.schema.Types;
 public final class CLIPLoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("CLIPLoader").displayName("Load CLIP")
             .category("advanced/loaders").description("Loads one text encoder from models/text_encoders.")
-            .required(InputSpec.combo("clip_name", env -> ModelFolders.list(env, "text_encoders")),
+            .required(ModelFolders.combo("clip_name", "text_encoders"),
                     InputSpec.combo("type", List.of("sd3", "stable_diffusion")))
             .optional(InputSpec.combo("device", List.of("default", "cpu")))
             .output(Types.CLIP).build();

@@ -4,7 +4,6 @@ import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
-import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.OutputSpec;
 import org.easel.engine.schema.Types;
@@ -14,7 +13,7 @@ import org.easel.nodes.sd3.Sd3Checkpoint;
 public final class CheckpointLoaderSimple implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("CheckpointLoaderSimple").displayName("Load Checkpoint")
             .category("loaders").description("Loads a diffusion model checkpoint (an ONNX export folder in models/checkpoints).")
-            .required(InputSpec.combo("ckpt_name", env -> ModelFolders.list(env, "checkpoints"))
+            .required(ModelFolders.combo("ckpt_name", "checkpoints")
                     .tooltip("The name of the checkpoint (model) to load."))
             .output(new OutputSpec(Types.MODEL, Types.MODEL, false, "The model used for denoising latents."))
             .output(new OutputSpec(Types.CLIP, Types.CLIP, false, "The CLIP model used for encoding text prompts."))

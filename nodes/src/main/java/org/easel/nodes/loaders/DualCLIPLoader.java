@@ -12,9 +12,9 @@ import org.easel.engine.schema.Types;
 /** Loads two text encoders (for SD3: CLIP-L and CLIP-G without T5). */
 public final class DualCLIPLoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("DualCLIPLoader").displayName("DualCLIPLoader")
-            .category("advanced/loaders").description("Recipes:\nsd3: clip-l, clip-g (no T5)")
-            .required(InputSpec.combo("clip_name1", env -> ModelFolders.list(env, "text_encoders")),
-                    InputSpec.combo("clip_name2", env -> ModelFolders.list(env, "text_encoders")),
+            .category("advanced/loaders").description("Loads two text encoders from models/text_encoders as one CLIP.\nRecipes:\nsd3: clip-l, clip-g (no T5)")
+            .required(ModelFolders.combo("clip_name1", "text_encoders"),
+                    ModelFolders.combo("clip_name2", "text_encoders"),
                     InputSpec.combo("type", List.of("sd3", "sdxl", "flux")))
             .optional(InputSpec.combo("device", List.of("default", "cpu")))
             .output(Types.CLIP).build();

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
+import org.easel.engine.schema.InputSpec;
 
 /**
  * The models folder, laid out like ComfyUI's: {@code checkpoints/}, {@code text_encoders/}, {@code vae/},
@@ -19,6 +20,11 @@ public final class ModelFolders {
             "upscale_models", "clip", "unet", "loras", "embeddings", "controlnet");
 
     private ModelFolders() {}
+
+    /** A COMBO input listing {@code models/<folder>}, whose errors name that folder. */
+    public static InputSpec combo(String name, String folder) {
+        return InputSpec.combo(name, env -> list(env, folder)).searchedIn(env -> List.of(env.modelsDir().resolve(folder)));
+    }
 
     /** Entries of a model folder: sub-folders that hold a model, and {@code .onnx} files; sorted, '/'-separated. */
     public static List<String> list(Environment env, String folder) {

@@ -12,10 +12,10 @@ import org.easel.engine.schema.Types;
 /** Loads SD3's three text encoders (CLIP-L, CLIP-G, T5) from {@code models/text_encoders}. */
 public final class TripleCLIPLoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("TripleCLIPLoader").displayName("Load CLIP (Triple)")
-            .category("advanced/loaders").description("Recipes:\nsd3: clip-l, clip-g, t5")
-            .required(InputSpec.combo("clip_name1", env -> ModelFolders.list(env, "text_encoders")),
-                    InputSpec.combo("clip_name2", env -> ModelFolders.list(env, "text_encoders")),
-                    InputSpec.combo("clip_name3", env -> ModelFolders.list(env, "text_encoders")))
+            .category("advanced/loaders").description("Loads three text encoders from models/text_encoders as one CLIP.\nRecipes:\nsd3: clip-l, clip-g, t5")
+            .required(ModelFolders.combo("clip_name1", "text_encoders"),
+                    ModelFolders.combo("clip_name2", "text_encoders"),
+                    ModelFolders.combo("clip_name3", "text_encoders"))
             .optional(InputSpec.combo("device", List.of("default", "cpu")))
             .output(Types.CLIP).build();
 

@@ -16,7 +16,7 @@ import org.easel.nodes.sd3.Sd3Model;
 public final class UNETLoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("UNETLoader").displayName("Load Diffusion Model")
             .category("advanced/loaders").description("Loads an SD3 transformer (ONNX) from models/diffusion_models.")
-            .required(InputSpec.combo("unet_name", env -> ModelFolders.list(env, "diffusion_models")),
+            .required(ModelFolders.combo("unet_name", "diffusion_models"),
                     InputSpec.combo("weight_dtype", List.of("default", "fp8_e4m3fn", "fp8_e4m3fn_fast", "fp8_e5m2")))
             .output(Types.MODEL).build();
 

@@ -6,7 +6,6 @@ import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
-import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
 import org.easel.nodes.sd3.Sd3Vae;
@@ -18,7 +17,7 @@ import org.easel.nodes.sd3.Sd3Vae;
 public final class VAELoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("VAELoader").displayName("Load VAE")
             .category("loaders").description("Loads a VAE (ONNX decoder and encoder) from models/vae.")
-            .required(InputSpec.combo("vae_name", env -> ModelFolders.list(env, "vae")))
+            .required(ModelFolders.combo("vae_name", "vae"))
             .output(Types.VAE).build();
 
     @Override public NodeSchema schema() { return SCHEMA; }

@@ -67,12 +67,21 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
             }
             return Device.CPU;
         }
+        checkDevice(spec);
+        return Device.parse(spec);
+    }
+
+    /**
+     * Checks before anything runs that this build can use {@code spec} ({@code auto}, {@code cpu},
+     * {@code cuda}, {@code cuda:N}). @throws NodeException saying why not
+     */
+    public static void checkDevice(String spec) {
+        if (spec == null || spec.equals("auto")) return;
         Device d = Device.parse(spec);
         if (d.kind() == Device.Kind.CUDA && !Device.cudaBuildPresent()) {
             throw new NodeException("device " + spec + " was requested, but this build has the CPU-only ONNX Runtime. "
                     + "Rebuild with the GPU runtime (EASEL_GPU=1 ./easel …, or mvn -Pgpu package); it needs CUDA 12 and cuDNN 9.");
         }
-        return d;
     }
 
     public Device device() { return device; }

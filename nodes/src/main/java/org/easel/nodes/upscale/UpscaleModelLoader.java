@@ -9,7 +9,6 @@ import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
-import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
 import org.easel.nodes.loaders.ModelFolders;
@@ -24,7 +23,7 @@ import org.easel.nodes.types.FloatTensor;
 public final class UpscaleModelLoader implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("UpscaleModelLoader").displayName("Load Upscale Model")
             .category("loaders").description("Loads an image upscaling model (ONNX) from models/upscale_models.")
-            .required(InputSpec.combo("model_name", env -> ModelFolders.list(env, "upscale_models")))
+            .required(ModelFolders.combo("model_name", "upscale_models"))
             .output(Types.UPSCALE_MODEL).build();
 
     @Override public NodeSchema schema() { return SCHEMA; }
