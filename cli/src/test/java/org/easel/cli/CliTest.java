@@ -1,51 +1,22 @@
 package org.easel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class CliTest {
+class CliTest extends CapturedConsole {
     static final Path BASIC = Path.of("..", "workflows", "basic-math.json").toAbsolutePath().normalize();
 
     @TempDir
     Path home;
 
-    private final PrintStream origOut = System.out;
-    private final PrintStream origErr = System.err;
-    private ByteArrayOutputStream out;
-    private ByteArrayOutputStream err;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("easel.home", home.toString());
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(origOut);
-        System.setErr(origErr);
-        System.clearProperty("easel.home");
-    }
-
-    private int run(String... args) {
-        return Main.execute(args);
-    }
-
-    private String out() { return out.toString(StandardCharsets.UTF_8); }
-    private String err() { return err.toString(StandardCharsets.UTF_8); }
+    @Override
+    Path home() { return home; }
 
     @Test
     void runsTheBasicWorkflow() {
@@ -62,12 +33,10 @@ class CliTest {
     }
 
     @Test
-    void badSetValueIsAValidationErrorNamingNodeAndInput() {
+    void badSetValueStopsEverythingInTheUsersTerms() {
         assertEquals(2, run("run", BASIC.toString(), "--set", "1.value=abc", "--set", "6.delimiter=x"));
-        assertTrue(err().contains("node #1 (PrimitiveInt), input 'value'"), err());
-        assertTrue(err().contains("Failed to convert an input value to a INT value"), err());
-        // the other, valid output still ran
-        assertTrue(out().contains("#7: HelloxEasel"), out());
+        assertTrue(err().contains("error: --set 1.value=abc: 'abc' is not an integer (PrimitiveInt.value takes "), err());
+        assertEquals("", out(), "nothing ran");
     }
 
     @Test
@@ -81,9 +50,16 @@ class CliTest {
     }
 
     @Test
-    void comboValueNotInList() {
+    void comboValueNotInList() throws Exception {
         assertEquals(2, run("run", BASIC.toString(), "--set", "3.op=explode", "--set", "5.value=x"));
-        assertTrue(err().contains("input 'op': Value not in list"), err());
+        assertTrue(err().contains("error: --set 3.op=explode: Value not in list — op: 'explode' not in ['add', "), err());
+        Path wf = home.resolve("combo.json");
+        Files.writeString(wf, """
+                {"1": {"class_type": "IntMath", "inputs": {"a": 1, "b": 2, "op": "ad"}},
+                 "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}""");
+        assertEquals(2, run("run", wf.toString()));
+        assertTrue(err().contains("node #1 (IntMath), input 'op': Value not in list — op: 'ad' not in ['add', "), err());
+        assertTrue(err().contains("(closest name: 'add')"), err());
     }
 
     @Test
@@ -91,9 +67,10 @@ class CliTest {
         assertEquals(2, run("run", home.resolve("nope.json").toString()));
         assertTrue(err().contains("no such file"), err());
         Path bad = home.resolve("bad.json");
-        Files.writeString(bad, "{\"1\": {");
+        Files.writeString(bad, "{\"1\": {\n  \"class_type\": \"PrimitiveInt\",\n  \"inputs\": {\"val");
         assertEquals(2, run("run", bad.toString()));
-        assertTrue(err().contains("is not valid JSON"), err());
+        assertTrue(err().contains(bad + " is not valid JSON at line 3, column "), err());
+        assertTrue(err().contains("(is the file cut off?)"), err());
         Path ui = home.resolve("ui.json");
         Files.writeString(ui, "{\"nodes\": [], \"links\": []}");
         assertEquals(2, run("run", ui.toString()));
@@ -115,7 +92,7 @@ class CliTest {
     @Test
     void validateCommand() throws Exception {
         assertEquals(0, run("validate", BASIC.toString()), err());
-        assertTrue(out().contains("OK: 7 nodes"), out());
+        assertTrue(out().contains("OK: 7 nodes, 2 outputs (PreviewAny #4, PreviewAny #7)"), out());
         Path wf = home.resolve("cycle.json");
         Files.writeString(wf, """
                 {"1": {"class_type": "IntMath", "inputs": {"a": ["2", 0], "b": 1, "op": "add"}},
@@ -129,8 +106,17 @@ class CliTest {
     void nodesCommand() {
         assertEquals(0, run("nodes"));
         assertTrue(out().contains("IntMath"), out());
+        assertFalse(out().contains("_for_testing"), out());
+        assertTrue(out().contains("for testing not shown: --all"), out());
+        for (String line : out().split("\n")) {
+            if (line.startsWith("  ")) assertTrue(line.trim().split("\\s+").length > 1, "a node without a description: " + line);
+        }
+        assertEquals(0, run("nodes", "--all"));
+        assertTrue(out().contains("_for_testing:"), out());
+        assertEquals(0, run("nodes", "KSampler"));
+        assertTrue(out().contains("  * seed "), out());
         assertEquals(0, run("nodes", "IntMath"));
-        assertTrue(out().contains("Inputs:") && out().contains("one of [add, subtract"), out());
+        assertTrue(out().contains("Inputs (* required):") && out().contains("one of [add, subtract"), out());
         assertEquals(0, run("nodes", "IntMath", "--json"));
         assertTrue(out().contains("\"input_order\""), out());
         assertEquals(2, run("nodes", "NoSuchNode"));

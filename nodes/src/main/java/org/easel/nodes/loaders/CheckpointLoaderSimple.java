@@ -7,6 +7,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.OutputSpec;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.Sd3Checkpoint;
 
 /** Loads an SD3 checkpoint folder (Optimum ONNX layout) from {@code models/checkpoints}: MODEL, CLIP, VAE. */
@@ -26,6 +27,7 @@ public final class CheckpointLoaderSimple implements Node {
     @Override
     public NodeOutput execute(NodeContext ctx, NodeInputs in) {
         Sd3Checkpoint c = Sd3Checkpoint.read(ModelFolders.resolve(ctx.env(), "checkpoints", in.getString("ckpt_name")));
+        c.preload(OnnxRuntime.of(ctx.env()));
         return NodeOutput.of(c.model(), c.clip(), c.vae());
     }
 }

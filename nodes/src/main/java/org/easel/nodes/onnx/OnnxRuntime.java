@@ -10,9 +10,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Logger;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
@@ -33,6 +38,8 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
     private final long budgetBytes;
     private final LinkedHashMap<Path, ModelSession> sessions = new LinkedHashMap<>(16, 0.75f, true);
     private final Map<Path, Integer> leases = new LinkedHashMap<>();
+    private final Map<Path, CompletableFuture<ModelSession>> loading = new HashMap<>();
+    private boolean closed;
 
     public OnnxRuntime(String deviceSpec, Path cacheDir, long budgetBytes) {
         this.ort = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "easel");
@@ -106,17 +113,99 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
         }
     }
 
-    /** The session for a model file, loading it (and unloading others past the budget) when needed. */
-    public synchronized Lease acquire(Path modelFile) {
+    /**
+     * The session for a model file, loading it (and unloading others past the budget) when needed. A model
+     * that another thread is loading (e.g. a {@link #preload}) is waited for, not loaded twice; different
+     * models load in parallel.
+     */
+    public Lease acquire(Path modelFile) {
         Path key = modelFile.toAbsolutePath().normalize();
-        ModelSession s = sessions.get(key);
-        if (s == null) {
-            if (!Files.isRegularFile(key)) throw new NodeException("model file not found: " + key);
-            long bytes = sizeOf(key);
-            evictFor(bytes);
-            s = load(key, bytes);
-            sessions.put(key, s);
+        CompletableFuture<ModelSession> pending;
+        boolean mine = false;
+        synchronized (this) {
+            ModelSession s = sessions.get(key);
+            if (s != null) return lease(key, s);
+            pending = loading.get(key);
+            if (pending == null) {
+                if (!Files.isRegularFile(key)) throw new NodeException("model file not found: " + key);
+                pending = new CompletableFuture<>();
+                loading.put(key, pending);
+                mine = true;
+            }
         }
+        if (mine) loadInto(key, pending);
+        try {
+            ModelSession s = pending.join();
+            synchronized (this) {
+                if (sessions.get(key) == s) return lease(key, s);
+            }
+            return acquire(key);            // unloaded again before this thread got to it (memory pressure)
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    /**
+     * Starts loading these models on a background thread, when they fit in the memory budget next to what is
+     * loaded (nothing is unloaded for them), so a later {@link #acquire} finds them ready. Failures are left
+     * for that acquire to report.
+     */
+    public void preload(List<Path> modelFiles) {
+        List<Path> todo = new ArrayList<>();
+        synchronized (this) {
+            long used = sessions.values().stream().mapToLong(ModelSession::bytes).sum();
+            for (Path f : modelFiles) {
+                Path key = f.toAbsolutePath().normalize();
+                if (sessions.containsKey(key) || loading.containsKey(key) || !Files.isRegularFile(key)) continue;
+                long bytes = sizeOf(key);
+                if (used + bytes > budgetBytes) break;
+                used += bytes;
+                todo.add(key);
+            }
+        }
+        if (todo.isEmpty()) return;
+        Thread t = new Thread(() -> {
+            for (Path key : todo) {
+                CompletableFuture<ModelSession> f;
+                synchronized (this) {
+                    if (sessions.containsKey(key) || loading.containsKey(key)) continue;
+                    f = new CompletableFuture<>();
+                    loading.put(key, f);
+                }
+                loadInto(key, f);
+            }
+        }, "easel-model-preload");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Loads {@code key} and completes {@code f} with the session (or the failure, which is not kept). */
+    private void loadInto(Path key, CompletableFuture<ModelSession> f) {
+        try {
+            long bytes = sizeOf(key);
+            synchronized (this) {
+                evictFor(bytes);
+            }
+            ModelSession s = load(key, bytes);
+            synchronized (this) {
+                loading.remove(key);
+                if (closed) {
+                    s.close();
+                    throw new IllegalStateException("the ONNX runtime was closed while " + key.getFileName() + " loaded");
+                }
+                sessions.put(key, s);
+            }
+            f.complete(s);
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                loading.remove(key);
+            }
+            f.completeExceptionally(e);
+        }
+    }
+
+    private Lease lease(Path key, ModelSession s) {
         leases.merge(key, 1, Integer::sum);
         return new Lease(s);
     }
@@ -239,6 +328,7 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         sessions.values().forEach(ModelSession::close);
         sessions.clear();
     }

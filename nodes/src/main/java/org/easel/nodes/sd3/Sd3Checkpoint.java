@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.easel.engine.Json;
 import org.easel.engine.NodeException;
+import org.easel.nodes.onnx.OnnxRuntime;
 
 /**
  * Reads an SD3 checkpoint folder in the Hugging Face Optimum ONNX layout: {@code transformer/} (or
@@ -34,6 +36,14 @@ public record Sd3Checkpoint(Sd3Model model, Sd3Clip clip, Sd3Vae vae) {
         Sd3Vae vae = Files.exists(dec) ? new Sd3Vae(dec, Files.exists(enc) ? enc : null) : null;
         if (vae == null) throw new NodeException(dir.getFileName() + " has no vae_decoder/model.onnx");
         return new Sd3Checkpoint(Sd3Model.of(transformer, shift), new Sd3Clip(l, g, t5), vae);
+    }
+
+    /**
+     * Starts loading the transformer and the VAE decoder in the background while the text encoders run
+     * (when they fit in the session pool's memory budget).
+     */
+    public void preload(OnnxRuntime rt) {
+        rt.preload(List.of(model.transformer(), vae.decoder()));
     }
 
     private static TextEncoder encoder(Path dir, String model, String tokenizer, TextEncoder.Kind kind) {
