@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.easel.engine.NodeException;
 import org.easel.nodes.demo.DemoModels;
@@ -54,6 +58,35 @@ class OnnxRuntimeTest {
             try (OnnxRuntime.Lease l = rt.acquire(decoder)) {
                 assertNotSame(first, l.session(), "reloaded after being unloaded");
             }
+        }
+    }
+
+    @Test
+    void preloadedAndConcurrentlyAcquiredModelsLoadOnce() throws Exception {
+        try (OnnxRuntime rt = new OnnxRuntime("cpu", null, 1L << 30)) {
+            rt.preload(List.of(decoder, encoder));
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            try {
+                List<Future<ModelSession>> got = new ArrayList<>();
+                for (int i = 0; i < 8; i++) {
+                    Path file = i % 2 == 0 ? decoder : encoder;
+                    got.add(pool.submit(() -> {
+                        try (OnnxRuntime.Lease l = rt.acquire(file)) {
+                            return l.session();
+                        }
+                    }));
+                }
+                for (int i = 2; i < 8; i++) assertSame(got.get(i % 2).get(), got.get(i).get(), "one session per file");
+                assertNotSame(got.get(0).get(), got.get(1).get());
+            } finally {
+                pool.shutdown();
+            }
+            assertEquals(2, rt.loadedCount());
+        }
+        try (OnnxRuntime rt = new OnnxRuntime("cpu", null, 1)) {           // does not fit: nothing preloads
+            rt.preload(List.of(decoder));
+            Thread.sleep(200);
+            assertEquals(0, rt.loadedCount());
         }
     }
 
