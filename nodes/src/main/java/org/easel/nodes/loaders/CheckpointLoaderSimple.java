@@ -7,6 +7,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.OutputSpec;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.Sd3Checkpoint;
 
