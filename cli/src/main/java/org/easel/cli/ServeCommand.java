@@ -1,10 +1,14 @@
 package org.easel.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeRegistry;
 import org.easel.nodes.Setup;
+import org.easel.nodes.onnx.Device;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.server.EaselServer;
 import org.easel.server.ServerConfig;
 import picocli.CommandLine.Command;
@@ -49,7 +53,12 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
         if (maxUploadMb <= 0) throw new IllegalArgumentException("--max-upload-size must be positive");
         Environment env = common.environment();
-        Setup.prepare(env, System.err);
+        try {
+            Setup.prepare(env, System.err);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage());
+            return 2;
+        }
         ServerConfig cfg = new ServerConfig().listen(listen).port(port).authToken(authToken).corsOrigin(cors)
                 .maxUploadBytes((long) (maxUploadMb * 1024 * 1024)).maxHistory(maxHistory)
                 .cacheBytes(common.cacheBytes()).version(Main.Version.get());
@@ -65,9 +74,32 @@ final class ServeCommand implements Callable<Integer> {
             System.out.println("Listening on " + listen + ", not a loopback address: every request needs this token:");
             System.out.println("  " + server.token());
         }
+        summary(env).forEach(System.err::println);
         System.out.println("Easel is ready: " + server.url());
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The start-up summary for the operator: folders, device and the models found. */
+    static List<String> summary(Environment env) {
+        List<String> lines = new ArrayList<>();
+        lines.add("  models  " + env.modelsDir());
+        for (String folder : ModelFolders.FOLDERS) {
+            List<String> names = ModelFolders.list(env, folder);
+            if (names.isEmpty()) continue;
+            String shown = String.join(", ", names.subList(0, Math.min(4, names.size())))
+                    + (names.size() > 4 ? ", … (" + names.size() + ")" : "");
+            lines.add(String.format("          %-16s %s", folder + ":", shown));
+        }
+        if (lines.size() == 1) lines.add("          (no models yet: put ONNX exports in checkpoints/)");
+        lines.add("  input   " + env.inputDir());
+        lines.add("  output  " + env.outputDir());
+        lines.add("  temp    " + env.tempDir());
+        lines.add("  user    " + env.userDir());
+        String device = env.device();
+        if (device.equals("auto")) device = Device.cudaBuildPresent() ? "auto (cuda:0, GPU build of ONNX Runtime)" : "auto (cpu)";
+        lines.add("  device  " + device);
+        return lines;
     }
 }
