@@ -4,8 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.easel.engine.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,6 +28,29 @@ class CliTest extends CapturedConsole {
         assertTrue(out().contains("#4: 42"), out());
         assertTrue(out().contains("#7: Hello, Easel"), out());
         assertTrue(err().contains("[1/7]"), err());
+    }
+
+    @Test
+    void jsonPrintsOneEventPerLine() throws Exception {
+        assertEquals(0, run("run", BASIC.toString(), "--json"), err());
+        List<String> types = new ArrayList<>();
+        for (String line : out().split("\n")) types.add(Json.parse(line).get("type").asText());
+        assertEquals("execution_start", types.get(0));
+        assertEquals("execution_success", types.get(types.size() - 1));
+        assertTrue(types.contains("executed") && types.contains("executing"), types.toString());
+        assertFalse(out().contains("#4: 42"), "no plain text among the events");
+    }
+
+    @Test
+    void jsonSaysWhyAWorkflowIsInvalid() throws Exception {
+        Path wf = home.resolve("bad-op.json");
+        Files.writeString(wf, """
+                {"1": {"class_type": "IntMath", "inputs": {"a": 1, "b": 2, "op": "nope"}},
+                 "2": {"class_type": "PreviewAny", "inputs": {"source": ["1", 0]}}}""");
+        assertEquals(2, run("run", wf.toString(), "--json"));
+        JsonNode event = Json.parse(out().trim());
+        assertEquals("validation_error", event.get("type").asText());
+        assertEquals("value_not_in_list", event.get("data").get("node_errors").get("1").get("errors").get(0).get("type").asText());
     }
 
     @Test
