@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
+import org.easel.engine.Environment;
 import org.easel.nodes.onnx.Device;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,6 +128,16 @@ class MistakesTest extends CapturedConsole {
         assertEquals(2, run("run", I2I.toString(), "--set", "10.image=notes.png"));
         assertTrue(err().contains(message), err());
         assertEquals(0, filesIn(home.resolve("output")));
+    }
+
+    @Test
+    void serverStartUpSummaryNamesFoldersModelsAndDevice() {
+        assertEquals(0, run("validate", T2I.toString()), err());          // the demo model exists
+        List<String> lines = ServeCommand.summary(Environment.under(home, "auto"));
+        assertEquals("  models  " + home.resolve("models"), lines.get(0));
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" +checkpoints: +easel-tiny-sd3")), lines.toString());
+        assertTrue(lines.contains("  output  " + home.resolve("output")), lines.toString());
+        assertTrue(lines.get(lines.size() - 1).startsWith("  device  auto ("), lines.toString());
     }
 
     @Test

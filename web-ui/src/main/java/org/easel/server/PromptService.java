@@ -61,6 +61,7 @@ final class PromptService {
 
     // what the running prompt is doing, for a client that reconnects mid-run
     private volatile String runningClient;
+    private final OperatorLog operator;
     private volatile String runningNode;
 
     PromptService(NodeRegistry registry, Environment env, Store store, ClientHub hub, Executor executor,
@@ -73,6 +74,7 @@ final class PromptService {
         this.maxHistory = maxHistory;
         this.log = log;
         this.unloadModels = unloadModels;
+        this.operator = new OperatorLog(log, env);
     }
 
     // ---- start-up ------------------------------------------------------------------------------
@@ -206,6 +208,7 @@ final class PromptService {
             lock.notifyAll();
         }
         broadcastStatus();
+        operator.queued(promptId, prompt.size(), remaining());
         Map<String, Object> res = new LinkedHashMap<>();
         res.put("prompt_id", promptId);
         res.put("number", item.number);
@@ -335,6 +338,7 @@ final class PromptService {
 
     private void run(QueueItem it) throws Exception {
         long started = System.currentTimeMillis();
+        operator.started(it.promptId);
         store.markRunning(it.promptId, started);
         broadcastStatus();
         String clientId = it.extraData.hasNonNull("client_id") ? it.extraData.get("client_id").asText() : null;
@@ -380,6 +384,7 @@ final class PromptService {
             }
         }
         long finished = System.currentTimeMillis();
+        operator.ended(it.promptId, result, finished - started);
         String entry = entry(it, result.outputs(), result.statusStr(), result.success(), result.messages());
         store.complete(it.promptId, result.statusStr(), it.createdAt, started, finished, entry, maxHistory);
         synchronized (lock) {
