@@ -15,10 +15,17 @@ public final class Environment {
     private final Path output;
     private final Path temp;
     private final Path user;
+    private final Path customNodes;
     private final String device;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
+    /** Custom nodes (scripts) are looked for in {@code custom_nodes/} beside {@code models}. */
     public Environment(Path models, Path input, Path output, Path temp, Path user, String device) {
+        this(models, input, output, temp, user, models.toAbsolutePath().normalize().resolveSibling("custom_nodes"), device);
+    }
+
+    public Environment(Path models, Path input, Path output, Path temp, Path user, Path customNodes, String device) {
+        this.customNodes = customNodes.toAbsolutePath().normalize();
         this.models = models.toAbsolutePath().normalize();
         this.input = input.toAbsolutePath().normalize();
         this.output = output.toAbsolutePath().normalize();
@@ -27,7 +34,7 @@ public final class Environment {
         this.device = Objects.requireNonNull(device);
     }
 
-    /** Folders under one base directory: models/, input/, output/, temp/, user/. */
+    /** Folders under one base directory: models/, input/, output/, temp/, user/, custom_nodes/. */
     public static Environment under(Path base, String device) {
         return new Environment(base.resolve("models"), base.resolve("input"), base.resolve("output"),
                 base.resolve("temp"), base.resolve("user"), device);
@@ -38,6 +45,8 @@ public final class Environment {
     public Path outputDir() { return output; }
     public Path tempDir() { return temp; }
     public Path userDir() { return user; }
+    /** The folder of custom (script) nodes. */
+    public Path customNodesDir() { return customNodes; }
     /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
     public String device() { return device; }
 
