@@ -2,13 +2,11 @@ package org.easel.nodes.basic;
 
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
-import org.easel.engine.NodeException;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.script.ScriptException;
 import org.easel.nodes.script.ScriptFile;
 import org.easel.nodes.script.ScriptNode;
 import org.easel.nodes.script.ScriptSandbox;
@@ -31,12 +29,7 @@ public final class JavaScript implements Node {
 
     @Override
     public NodeOutput execute(NodeContext ctx, NodeInputs in) {
-        ScriptFile script;
-        try {
-            script = ScriptSandbox.of(ctx.env()).inline("JavaScript code", ScriptFile.functionModule(in.getString("code"), "a", "b", "c"));
-        } catch (ScriptException e) {
-            throw new NodeException(in.nodeId(), in.classType(), "code", "JavaScript (node " + in.nodeId() + "): " + e.getMessage());
-        }
-        return ScriptNode.run(script, 0, ctx, in);
+        String module = ScriptFile.functionModule(in.getString("code"), "a", "b", "c");
+        return ScriptNode.run(() -> ScriptSandbox.of(ctx.env()).inline("JavaScript code", module), 0, ctx, in);
     }
 }

@@ -71,14 +71,15 @@ public final class ScriptFile {
 
     /**
      * A module defining one node whose {@code execute} runs {@code body} as a function of {@code params}
-     * (optional inputs of any type) and returns its value as the only output. The body starts on line 1.
+     * (optional inputs of any type) and returns its value as the only output. The body starts on line 1,
+     * in a block of its own so that it may declare names like its parameters.
      */
     public static String functionModule(String body, String... params) {
         String p = String.join(", ", params);
         StringBuilder inputs = new StringBuilder();
         for (String x : params) inputs.append(inputs.length() == 0 ? "" : ", ").append(x).append(": [\"*\"]");
         return "export default { name: \"JavaScript\", inputs: { optional: { " + inputs + " } }, outputs: [\"*\"], "
-                + "execute({ " + p + " }) { return [(function (" + p + ") {" + body + "\n})(" + p + ")]; } };\n";
+                + "execute({ " + p + " }) { return [(function (" + p + ") {{" + body + "\n}})(" + p + ")]; } };\n";
     }
 
     /** The file name (or the name given to an inline script). */
@@ -157,7 +158,7 @@ public final class ScriptFile {
     private Instance create(NodeContext node) {
         Context ctx = sandbox.newContext(folder, name);
         try {
-            return sandbox.run(ctx, node, name, () -> {
+            return sandbox.load(ctx, node, name, () -> {
                 Value exports = ctx.eval(source);
                 Value def = exports.hasMember("default") ? exports.getMember("default") : null;
                 if (def == null || def.isNull()) {

@@ -1,5 +1,6 @@
 package org.easel.nodes.script;
 
+import java.util.function.Supplier;
 import org.easel.engine.Environment;
 import org.easel.engine.ExecutionInterruptedException;
 import org.easel.engine.Node;
@@ -34,13 +35,16 @@ public final class ScriptNode implements Node {
 
     @Override
     public NodeOutput execute(NodeContext ctx, NodeInputs inputs) {
-        return run(script, index, ctx, inputs);
+        return run(() -> script, index, ctx, inputs);
     }
 
-    /** Runs a script's node, turning its failures into errors that name the node and the script. */
-    public static NodeOutput run(ScriptFile script, int index, NodeContext ctx, NodeInputs inputs) {
+    /**
+     * Runs definition {@code index} of the script {@code script} gives (which may load it), turning
+     * failures into errors that name the node, the script and the line.
+     */
+    public static NodeOutput run(Supplier<ScriptFile> script, int index, NodeContext ctx, NodeInputs inputs) {
         try {
-            return script.call(index, ctx, inputs);
+            return script.get().call(index, ctx, inputs);
         } catch (ScriptException e) {
             if (e.interrupted()) throw new ExecutionInterruptedException();
             throw new NodeException(inputs.nodeId(), inputs.classType(), null,

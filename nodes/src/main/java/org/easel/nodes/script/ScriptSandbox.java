@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -36,6 +37,7 @@ import org.graalvm.polyglot.io.IOAccess;
  */
 public final class ScriptSandbox implements AutoCloseable {
     private static final long POLL_MS = 10;
+    private static final Duration LOAD_BUDGET = Duration.ofSeconds(60);
 
     private final ScriptLimits limits;
     private final PrintStream log;
@@ -43,6 +45,7 @@ public final class ScriptSandbox implements AutoCloseable {
     private final HostAccess hostAccess;
     private final Set<Call> running = ConcurrentHashMap.newKeySet();
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    private long lastGc = System.nanoTime() - 2_000_000_000L;
     private final ScheduledExecutorService watchdog;
     private final Map<String, ScriptFile> inline = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -105,7 +108,6 @@ public final class ScriptSandbox implements AutoCloseable {
         OutputStream out = new ScriptLog(log, name);
         return Context.newBuilder("js").engine(engine).sandbox(SandboxPolicy.CONSTRAINED)
                 .allowHostAccess(hostAccess)
-                .allowHostClassLookup(c -> false)
                 .allowIO(folder == null ? IOAccess.NONE : IOAccess.newBuilder().fileSystem(new FolderFileSystem(folder)).build())
                 .allowCreateThread(false)
                 .allowCreateProcess(false)
@@ -126,8 +128,21 @@ public final class ScriptSandbox implements AutoCloseable {
      * known, the line.
      */
     <T> T run(Context ctx, NodeContext node, String script, Supplier<T> body) {
+        return run(ctx, node, script, limits.timeBudget(), body);
+    }
+
+    /**
+     * Loading a script (a new context's first evaluation) is given at least a minute: the first context
+     * of a process initialises the JavaScript runtime, which takes seconds without a JIT compiler.
+     */
+    <T> T load(Context ctx, NodeContext node, String script, Supplier<T> body) {
+        Duration budget = limits.timeBudget().compareTo(LOAD_BUDGET) > 0 ? limits.timeBudget() : LOAD_BUDGET;
+        return run(ctx, node, script, budget, body);
+    }
+
+    private <T> T run(Context ctx, NodeContext node, String script, Duration budget, Supplier<T> body) {
         ctx.resetLimits();
-        Call call = new Call(ctx, node, System.nanoTime() + limits.timeBudget().toNanos());
+        Call call = new Call(ctx, node, System.nanoTime() + budget.toNanos(), budget);
         running.add(call);
         try {
             return body.get();
@@ -149,6 +164,17 @@ public final class ScriptSandbox implements AutoCloseable {
         if (max <= 0) max = Runtime.getRuntime().maxMemory();
         long used = memory.getHeapMemoryUsage().getUsed();
         boolean heapFull = used > limits.heapFraction() * max;
+        if (heapFull) {
+            // Used heap counts garbage too: only a heap still full right after a collection stops scripts.
+            if (now - lastGc < 500_000_000L) {
+                heapFull = false;
+            } else {
+                lastGc = now;
+                System.gc();
+                used = memory.getHeapMemoryUsage().getUsed();
+                heapFull = used > limits.heapFraction() * max;
+            }
+        }
         for (Call c : running) {
             if (c.reason != null) continue;
             if (c.node != null) {
@@ -160,7 +186,7 @@ public final class ScriptSandbox implements AutoCloseable {
                 }
             }
             if (now - c.deadline > 0) {
-                c.stop("stopped after the time budget of " + seconds(limits.timeBudget().toMillis()) + " (an endless loop?)", false);
+                c.stop("stopped after the time budget of " + seconds(c.budget.toMillis()) + " (an endless loop?)", false);
             } else if (heapFull) {
                 c.stop(String.format("stopped: the Java heap is %d%% full (limit %d%%); the script allocates too much memory",
                         Math.round(100.0 * used / max), Math.round(100 * limits.heapFraction())), false);
@@ -174,10 +200,7 @@ public final class ScriptSandbox implements AutoCloseable {
 
     private ScriptException describe(PolyglotException e, String script, Call call) {
         boolean lost = e.isCancelled() || e.isResourceExhausted() || e.isInternalError() || e.isExit();
-        if (e.isCancelled() || call.reason != null) {
-            String why = call.reason != null ? call.reason : "cancelled";
-            return new ScriptException(script + ": " + why, call.interrupted, true);
-        }
+        if (call.reason != null) return new ScriptException(script + ": " + call.reason, call.interrupted, true);
         if (e.isResourceExhausted()) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("Statement count limit")) {
@@ -186,13 +209,19 @@ public final class ScriptSandbox implements AutoCloseable {
             }
             return new ScriptException(script + ": ran out of resources (" + m + ")", false, true);
         }
+        if (e.isCancelled()) return new ScriptException(script + ": cancelled", false, true);
         if (e.isInternalError()) return new ScriptException(script + ": internal error of the JavaScript engine: " + e.getMessage(), false, true);
         String where = location(e);
-        String what = e.isSyntaxError() ? "syntax error: " + e.getMessage() : e.getMessage();
+        String what = String.valueOf(e.getMessage());
+        if (e.isSyntaxError()) {
+            // "SyntaxError: name:line:col reason\n<source line>\n<caret>" → "SyntaxError: reason"
+            what = what.lines().findFirst().orElse(what).replaceFirst("^SyntaxError: ", "");
+            what = "SyntaxError: " + what.replaceFirst("^.*?:\\d+:\\d+ ", "");
+        }
         return new ScriptException(script + (where == null ? "" : ":" + where) + ": " + what, false, lost);
     }
 
-    /** {@code line} (or {@code line:column} for syntax errors) of the first frame in the script itself. */
+    /** The line of the error, or of the first frame in the script itself. */
     private static String location(PolyglotException e) {
         SourceSection s = e.getSourceLocation();
         if (s == null) {
@@ -204,7 +233,7 @@ public final class ScriptSandbox implements AutoCloseable {
             }
         }
         if (s == null || !s.isAvailable()) return null;
-        return e.isSyntaxError() ? s.getStartLine() + ":" + s.getStartColumn() : String.valueOf(s.getStartLine());
+        return String.valueOf(s.getStartLine());
     }
 
     @Override
@@ -221,10 +250,12 @@ public final class ScriptSandbox implements AutoCloseable {
         final Context ctx;
         final NodeContext node;
         final long deadline;
+        final Duration budget;
         volatile String reason;
         volatile boolean interrupted;
 
-        Call(Context ctx, NodeContext node, long deadline) {
+        Call(Context ctx, NodeContext node, long deadline, Duration budget) {
+            this.budget = budget;
             this.ctx = ctx;
             this.node = node;
             this.deadline = deadline;

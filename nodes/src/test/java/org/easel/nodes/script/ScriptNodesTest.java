@@ -184,7 +184,7 @@ class ScriptNodesTest {
             assertNotNull(failed, "listed as failed to load");
             assertEquals("script/failed to load", failed.schema().category());
             assertTrue(failed.schema().description().contains("broken.mjs:2"), failed.schema().description());
-            assertTrue(s.custom.failures().values().iterator().next().contains("syntax error"), s.custom.failures().toString());
+            assertTrue(s.custom.failures().values().iterator().next().contains("SyntaxError"), s.custom.failures().toString());
             Graph g = s.h.graph();
             g.add("broken.mjs");
             ValidationResult v = g.validate();
@@ -230,7 +230,7 @@ class ScriptNodesTest {
             assertTrue(m.startsWith("script JavaScript code:1: TypeError"), m);
             Graph syntax = s.h.graph();
             syntax.capture(syntax.node("JavaScript", "code", "let x = ;\nreturn 1;"));
-            assertTrue(syntax.runFailing("JavaScript").contains("syntax error"), "syntax error reported");
+            assertTrue(syntax.runFailing("JavaScript").contains("JavaScript code:1: SyntaxError"), "syntax error reported");
         }
     }
 
