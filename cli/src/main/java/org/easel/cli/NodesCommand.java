@@ -30,8 +30,8 @@ final class NodesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
         Environment env = common.environment();
+        NodeRegistry registry = CommonOptions.registry(env);
         if (name == null) {
             if (json) {
                 System.out.println(Json.write(registry.objectInfo(env)));

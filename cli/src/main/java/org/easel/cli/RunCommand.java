@@ -41,8 +41,8 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
         Environment env = common.environment();
+        NodeRegistry registry = CommonOptions.registry(env, CommonOptions.besideWorkflow(file));
         Prompt prompt;
         try {
             ObjectNode tree = WorkflowFile.read(file);

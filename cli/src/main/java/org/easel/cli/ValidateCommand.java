@@ -25,12 +25,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
+        var env = common.environment();
+        NodeRegistry registry = CommonOptions.registry(env, CommonOptions.besideWorkflow(file));
         try {
             var tree = WorkflowFile.read(file);
             WorkflowFile.applySet(tree, sets, registry);
             Prompt prompt = WorkflowFile.parse(tree);
-            ValidationResult v = new Validator(registry, common.environment()).validate(prompt);
+            ValidationResult v = new Validator(registry, env).validate(prompt);
             if (!v.ok()) {
                 System.err.println("Workflow " + file + " is invalid:");
                 v.describe().forEach(System.err::println);

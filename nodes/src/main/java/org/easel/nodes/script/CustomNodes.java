@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.easel.engine.Environment;
 import org.easel.engine.Node;
@@ -35,7 +36,7 @@ public final class CustomNodes implements AutoCloseable {
     private static final long SETTLE_MS = 100;
 
     private final NodeRegistry registry;
-    private final ScriptSandbox sandbox;
+    private final Supplier<ScriptSandbox> sandbox;
     private final List<Path> folders;
     private final PrintStream log;
     private final Map<Path, Loaded> files = new HashMap<>();
@@ -44,6 +45,11 @@ public final class CustomNodes implements AutoCloseable {
     private Thread watchThread;
 
     public CustomNodes(NodeRegistry registry, ScriptSandbox sandbox, List<Path> folders, PrintStream log) {
+        this(registry, () -> sandbox, folders, log);
+    }
+
+    /** {@code sandbox} is asked for only when there is a script to load. */
+    public CustomNodes(NodeRegistry registry, Supplier<ScriptSandbox> sandbox, List<Path> folders, PrintStream log) {
         this.registry = registry;
         this.sandbox = sandbox;
         LinkedHashSet<Path> f = new LinkedHashSet<>();
@@ -60,7 +66,7 @@ public final class CustomNodes implements AutoCloseable {
         List<Path> all = new ArrayList<>();
         all.add(env.customNodesDir());
         all.addAll(List.of(extraFolders));
-        CustomNodes c = new CustomNodes(registry, ScriptSandbox.of(env), all, log);
+        CustomNodes c = new CustomNodes(registry, () -> ScriptSandbox.of(env), all, log);
         c.reload();
         return c;
     }
@@ -121,7 +127,7 @@ public final class CustomNodes implements AutoCloseable {
         String file = p.getFileName().toString();
         ScriptFile script;
         try {
-            script = ScriptFile.load(p, sandbox);
+            script = ScriptFile.load(p, sandbox.get());
         } catch (ScriptException | IOException | PolyglotException | IllegalArgumentException e) {
             return failed(p, text, e.getMessage());
         }

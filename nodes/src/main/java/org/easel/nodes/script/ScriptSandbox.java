@@ -73,9 +73,15 @@ public final class ScriptSandbox implements AutoCloseable {
         watchdog.scheduleWithFixedDelay(this::watch, POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
     }
 
-    /** The environment's shared sandbox (default limits, logging to stderr) unless one was put there. */
+    /**
+     * The environment's shared sandbox, created on first use with the environment's {@link ScriptLimits}
+     * service (or the defaults), logging to stderr; unless one was put there.
+     */
     public static ScriptSandbox of(Environment env) {
-        return env.service(ScriptSandbox.class, () -> new ScriptSandbox(ScriptLimits.defaults(), System.err));
+        return env.service(ScriptSandbox.class, () -> {
+            ScriptLimits l = env.serviceIfPresent(ScriptLimits.class);
+            return new ScriptSandbox(l == null ? ScriptLimits.defaults() : l, System.err);
+        });
     }
 
     public ScriptLimits limits() { return limits; }
