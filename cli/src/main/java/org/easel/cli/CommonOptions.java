@@ -1,15 +1,13 @@
 package org.easel.cli;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import org.easel.Easel;
 import org.easel.engine.Environment;
-import org.easel.engine.NodeRegistry;
-import org.easel.nodes.script.CustomNodes;
 import org.easel.nodes.script.ScriptLimits;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Folder, device and cache options shared by {@code run}, {@code validate}, {@code serve}. Folders default
@@ -52,53 +50,29 @@ public final class CommonOptions {
     boolean cacheNone;
 
     static Path home() {
-        String h = System.getProperty("easel.home");
-        if (h == null || h.isBlank()) h = System.getenv("EASEL_HOME");
-        return Path.of(h == null || h.isBlank() ? "." : h).toAbsolutePath().normalize();
+        return Easel.Builder.defaultHome();
+    }
+
+    /** An {@link Easel} builder with these folders, device and cache size. */
+    public Easel.Builder builder() {
+        Easel.Builder b = Easel.builder().home(home()).models(models).input(input).output(output).temp(temp).user(user)
+                .cacheBytes(cacheBytes()).customNodes(customNodes);
+        if (scriptTimeout != null) {
+            if (!(scriptTimeout > 0)) throw new ParameterException(new CommandLine(this), "--script-timeout must be positive");
+            b.scriptLimits(ScriptLimits.defaults().withTimeBudget(Duration.ofMillis(Math.round(scriptTimeout * 1000))));
+        }
+        try {
+            return b.device(device);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(new CommandLine(this), "--" + e.getMessage());
+        }
     }
 
     public Environment environment() {
-        Path home = home();
-        Path m = models;
-        if (m == null) {
-            String e = System.getenv("EASEL_MODELS");
-            m = e == null || e.isBlank() ? home.resolve("models") : Path.of(e);
-        }
-        String dev = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!dev.matches("auto|cpu|cuda(:\\d+)?")) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--device must be auto, cpu, cuda or cuda:N, not '" + device + "'");
-        }
-        Environment env = new Environment(m,
-                input != null ? input : home.resolve("input"),
-                output != null ? output : home.resolve("output"),
-                temp != null ? temp : home.resolve("temp"),
-                user != null ? user : home.resolve("user"),
-                customNodes != null ? customNodes : home.resolve("custom_nodes"),
-                dev);
-        if (scriptTimeout != null) {
-            if (!(scriptTimeout > 0)) {
-                throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--script-timeout must be positive");
-            }
-            env.putService(ScriptLimits.class, ScriptLimits.defaults().withTimeBudget(Duration.ofMillis(Math.round(scriptTimeout * 1000))));
-        }
-        return env;
+        return builder().environment();
     }
 
-    /**
-     * The built-in nodes plus the script nodes of the custom nodes folder and of {@code extraFolders} (those
-     * that exist); scripts that fail to load are reported on stderr.
-     */
-    static NodeRegistry registry(Environment env, Path... extraFolders) {
-        NodeRegistry registry = NodeRegistry.load();
-        List<Path> extra = new ArrayList<>();
-        for (Path p : extraFolders) if (p != null && Files.isDirectory(p)) extra.add(p);
-        CustomNodes c = CustomNodes.load(registry, env, null, extra.toArray(Path[]::new));
-        c.failures().forEach((file, why) -> System.err.println("custom nodes: failed to load " + file + ": " + why));
-        return registry;
-    }
-
-    /** The {@code custom_nodes} folder beside a workflow file. */
+    /** The {@code custom_nodes} folder beside a workflow file, where {@code run} and {@code validate} also look. */
     static Path besideWorkflow(Path workflow) {
         Path parent = workflow.toAbsolutePath().normalize().getParent();
         return parent == null ? null : parent.resolve("custom_nodes");

@@ -1,8 +1,10 @@
 package org.easel.cli;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.easel.Easel;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.Node;
@@ -30,8 +32,13 @@ final class NodesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Environment env = common.environment();
-        NodeRegistry registry = CommonOptions.registry(env);
+        try (Easel easel = common.builder().prepare(false).build()) {
+            easel.customNodes().failures().forEach((file, why) -> System.err.println("custom nodes: failed to load " + file + ": " + why));
+            return show(easel.registry(), easel.environment());
+        }
+    }
+
+    private Integer show(NodeRegistry registry, Environment env) {
         if (name == null) {
             if (json) {
                 System.out.println(Json.write(registry.objectInfo(env)));
@@ -39,7 +46,7 @@ final class NodesCommand implements Callable<Integer> {
             }
             String lastCategory = null;
             List<Node> nodes = registry.all().stream()
-                    .sorted(java.util.Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
+                    .sorted(Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
                     .toList();
             for (Node n : nodes) {
                 NodeSchema s = n.schema();

@@ -4,12 +4,14 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.easel.engine.schema.Folders;
 
 /**
  * Where a node finds the outside world: the folders (models, input, output, temp, user), the
  * device to run on, and shared services (e.g. the ONNX session pool) keyed by their class.
  */
-public final class Environment {
+public final class Environment implements Folders {
     private final Path models;
     private final Path input;
     private final Path output;
@@ -40,11 +42,11 @@ public final class Environment {
                 base.resolve("temp"), base.resolve("user"), device);
     }
 
-    public Path modelsDir() { return models; }
-    public Path inputDir() { return input; }
-    public Path outputDir() { return output; }
-    public Path tempDir() { return temp; }
-    public Path userDir() { return user; }
+    @Override public Path modelsDir() { return models; }
+    @Override public Path inputDir() { return input; }
+    @Override public Path outputDir() { return output; }
+    @Override public Path tempDir() { return temp; }
+    @Override public Path userDir() { return user; }
     /** The folder of custom (script) nodes. */
     public Path customNodesDir() { return customNodes; }
     /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
@@ -52,7 +54,7 @@ public final class Environment {
 
     /** The shared service of this type, created once with {@code factory}. */
     @SuppressWarnings("unchecked")
-    public <T> T service(Class<T> type, java.util.function.Supplier<T> factory) {
+    public <T> T service(Class<T> type, Supplier<T> factory) {
         return (T) services.computeIfAbsent(type, k -> factory.get());
     }
 
@@ -63,5 +65,31 @@ public final class Environment {
 
     public <T> void putService(Class<T> type, T service) {
         services.put(type, service);
+    }
+
+    /** Calls {@link Releasable#release()} on every shared service that can free memory (e.g. unload models). */
+    public void release() {
+        for (Object s : services.values()) {
+            if (s instanceof Releasable r) r.release();
+        }
+    }
+
+    /**
+     * Closes every shared service that is {@link AutoCloseable} and forgets them all; a later
+     * {@link #service} call creates a fresh one. The first failure is rethrown after all were tried.
+     */
+    public void closeServices() throws Exception {
+        Exception first = null;
+        for (Object s : services.values()) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    if (first == null) first = e;
+                }
+            }
+        }
+        services.clear();
+        if (first != null) throw first;
     }
 }

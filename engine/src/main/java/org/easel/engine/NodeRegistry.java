@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.easel.engine.schema.NodeSchema;
 
 /**
@@ -14,7 +15,7 @@ import org.easel.engine.schema.NodeSchema;
  * {@link #unregister}. Reads never lock.
  */
 public final class NodeRegistry {
-    private final Map<String, Node> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
     /** Every node type on the class path (the {@code META-INF/services/org.easel.engine.Node} entries). */
     public static NodeRegistry load() {

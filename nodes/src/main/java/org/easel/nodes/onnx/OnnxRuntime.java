@@ -4,8 +4,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
+import org.easel.engine.Releasable;
 
 /**
  * The shared ONNX Runtime: one session per model file (keyed by path + device), created once and reused
@@ -23,7 +26,7 @@ import org.easel.engine.NodeException;
  * Sessions use full graph optimisation, one intra-op thread per core, and keep an optimised copy of each
  * (small) model under {@code models/.cache/ort/} so the next start loads faster.
  */
-public final class OnnxRuntime implements AutoCloseable {
+public final class OnnxRuntime implements AutoCloseable, Releasable {
     private static final Logger LOG = Logger.getLogger(OnnxRuntime.class.getName());
 
     private final OrtEnvironment ort;
@@ -51,7 +54,7 @@ public final class OnnxRuntime implements AutoCloseable {
         String mb = System.getenv("EASEL_MODEL_MEMORY_MB");
         if (mb != null && !mb.isBlank()) return Long.parseLong(mb.trim()) * 1024 * 1024;
         try {
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             return os.getTotalMemorySize() / 4 * 3;
         } catch (Throwable t) {
             return 8L << 30;
@@ -182,7 +185,7 @@ public final class OnnxRuntime implements AutoCloseable {
             Path data = file.resolveSibling(file.getFileName() + "_data");
             if (Files.exists(data) || Files.size(file) > (512L << 20)) return null;
             String id = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + device
-                    + "|" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+                    + "|" + OrtEnvironment.getEnvironment().getVersion();
             byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < 12; i++) b.append(String.format("%02x", h[i]));
@@ -213,6 +216,12 @@ public final class OnnxRuntime implements AutoCloseable {
             e.getValue().close();
             it.remove();
         }
+    }
+
+    /** {@link Releasable}: unloads every session not in use. */
+    @Override
+    public void release() {
+        unloadAll();
     }
 
     public synchronized int loadedCount() { return sessions.size(); }
