@@ -20,6 +20,9 @@ public final class ScriptBench {
 
     private static final String ADD = "export default { name: \"Add\", inputs: { required: { x: [\"INT\"] } }, outputs: [\"INT\"],"
             + " execute({ x }) { return x + 1; } };";
+    private static final String INVERT = "export default { name: \"Invert\", inputs: { required: { image: [\"IMAGE\"] } },"
+            + " outputs: [\"IMAGE\"], execute({ image }) { const d = image.data;"
+            + " for (let i = 0; i < d.length; i++) d[i] = 1 - d[i]; return image; } };";
     private static final String SAME = "export default { name: \"Same\", inputs: { required: { image: [\"IMAGE\"] } },"
             + " outputs: [\"IMAGE\"], execute({ image }) { return image; } };";
 
@@ -60,6 +63,13 @@ public final class ScriptBench {
                 out.printf("IMAGE %4d×%-4d: buffer-backed Float32Array in+out %.2f ms (median) | element-by-element copy %.0f ms → %.0f× faster%n",
                         side, side, mapped[0], copied[0], copied[0] / mapped[0]);
             }
+            ScriptFile invert = ScriptFile.of("invert.mjs", INVERT, sandbox);
+            FloatTensor img = FloatTensor.zeros(1, 512, 512, 3);
+            NodeInputs in = new NodeInputs("1", "Invert", Map.of("image", img));
+            double[] loop = time(Math.max(3, n / 4), () -> invert.call(0, null, in));
+            out.printf("per-pixel JS loop (1 - x over 512×512×3): median %.0f ms, %.1f ns per value%n",
+                    loop[0], loop[0] * 1e6 / img.size());
+            invert.close();
             same.close();
             add.close();
         }
