@@ -15,6 +15,7 @@ import org.easel.engine.exec.OutputCache;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.easel.nodes.script.ScriptBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -27,10 +28,11 @@ import picocli.CommandLine.Option;
                 "  engine   engine overhead: a chain of trivial nodes, first run and fully cached re-run (default)",
                 "  t2i      text-to-image on the demo model: time per run, share of sampling outside session.run, memory",
                 "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled",
+                "  script   script nodes: cold start, call latency, fresh context, IMAGE mapping vs an element copy",
                 "  first    ./easel run workflows/text-to-image.json as a whole process: min/median/max wall time"})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "engine", paramLabel = "WHAT",
-            description = "engine, t2i, upscale or first (default: ${DEFAULT-VALUE}).")
+            description = "engine, t2i, upscale, script or first (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
@@ -49,9 +51,12 @@ final class BenchCommand implements Callable<Integer> {
             case "engine": return engine();
             case "t2i": return PipelineBench.textToImage(Math.max(1, Math.min(iterations, 10)));
             case "upscale": return PipelineBench.upscale();
+            case "script":
+                ScriptBench.run(System.out, Math.min(iterations, 50));
+                return 0;
             case "first": return FirstPictureBench.run(Math.max(1, Math.min(iterations, 50)));
             default:
-                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale, first)");
+                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale, script, first)");
                 return 2;
         }
     }

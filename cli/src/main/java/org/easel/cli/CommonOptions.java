@@ -3,6 +3,7 @@ package org.easel.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.easel.Easel;
@@ -10,6 +11,7 @@ import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
 import org.easel.engine.Suggestions;
 import org.easel.nodes.onnx.OnnxRuntime;
+import org.easel.nodes.script.ScriptLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -35,6 +37,14 @@ public final class CommonOptions {
     @Option(names = {"--user-directory"}, paramLabel = "DIR", description = "User folder: database and settings (default: <home>/user).")
     Path user;
 
+    @Option(names = "--custom-nodes", paramLabel = "DIR",
+            description = "Folder of JavaScript custom nodes (default: <home>/custom_nodes).")
+    Path customNodes;
+
+    @Option(names = "--script-timeout", paramLabel = "SECONDS",
+            description = "Longest call of a script node before it is stopped (default: 60).")
+    Double scriptTimeout;
+
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -58,7 +68,11 @@ public final class CommonOptions {
      */
     public Easel.Builder builder() {
         Easel.Builder b = Easel.builder().home(home()).models(models).input(input).output(output).temp(temp).user(user)
-                .cacheBytes(cacheBytes());
+                .cacheBytes(cacheBytes()).customNodes(customNodes);
+        if (scriptTimeout != null) {
+            if (!(scriptTimeout > 0)) throw new ParameterException(new CommandLine(this), "--script-timeout must be positive");
+            b.scriptLimits(ScriptLimits.defaults().withTimeBudget(Duration.ofMillis(Math.round(scriptTimeout * 1000))));
+        }
         try {
             b.device(device);
             OnnxRuntime.checkDevice(b.environment().device());
@@ -104,6 +118,12 @@ public final class CommonOptions {
 
     public Environment environment() {
         return builder().environment();
+    }
+
+    /** The {@code custom_nodes} folder beside a workflow file, where {@code run} and {@code validate} also look. */
+    static Path besideWorkflow(Path workflow) {
+        Path parent = workflow.toAbsolutePath().normalize().getParent();
+        return parent == null ? null : parent.resolve("custom_nodes");
     }
 
     public long cacheBytes() {

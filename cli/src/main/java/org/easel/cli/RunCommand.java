@@ -53,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
         if (overrides == null) return 2;
         Easel easel;
         try {
-            easel = common.builder().log(quiet || json ? null : System.err).build();
+            easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).log(quiet || json ? null : System.err).build();
         } catch (IllegalArgumentException | NodeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

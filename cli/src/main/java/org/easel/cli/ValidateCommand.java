@@ -32,7 +32,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> overrides = RunCommand.overrides(sets);
         if (overrides == null) return 2;
-        try (Easel easel = common.builder().prepare(false).build()) {
+        try (Easel easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).prepare(false).build()) {
             Validation v = easel.validate(file, overrides);
             if (!RunCommand.setProblems(v, overrides)
                     || !RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
