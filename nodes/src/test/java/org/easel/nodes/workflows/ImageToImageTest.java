@@ -122,14 +122,14 @@ class ImageToImageTest {
     }
 
     @Test
-    void unreadableImageFailsWithNodeAndInput() throws Exception {
+    void unreadableImageIsRefusedByValidationWithNodeAndReason() throws Exception {
         Files.write(runner.env.inputDir().resolve("broken.png"), new byte[]{1, 2, 3, 4, 5});
         ObjectNode wf = WorkflowRunner.load("image-to-image.json");
         WorkflowRunner.set(wf, "10", "image", "broken.png");
-        ExecutionResult r = runner.run(wf);
-        assertFalse(r.success());
-        assertEquals("10", r.error().get("node_id"));
-        assertTrue(r.errorMessage().contains("Invalid image file"), r.errorMessage());
+        ValidationResult v = runner.validate(wf);
+        assertFalse(v.ok());
+        String details = v.nodeErrors().get("10").errors().get(0).details();
+        assertEquals("Invalid image file: broken.png (not a PNG, JPEG, WebP, BMP or GIF image)", details);
     }
 
     @Test
