@@ -1,5 +1,6 @@
 package org.easel.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,7 +9,9 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.easel.Easel;
 import org.easel.engine.Environment;
+import org.easel.engine.Json;
 import org.easel.engine.NodeException;
+import org.easel.engine.NodeRegistry;
 import org.easel.engine.Suggestions;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.script.ScriptLimits;
@@ -120,10 +123,33 @@ public final class CommonOptions {
         return builder().environment();
     }
 
-    /** The {@code custom_nodes} folder beside a workflow file, where {@code run} and {@code validate} also look. */
-    static Path besideWorkflow(Path workflow) {
+    /**
+     * The {@code custom_nodes} folder beside a workflow file, where {@code run} and {@code validate} also look,
+     * when the workflow names a node type that {@code builtIn} lacks; else null, since starting the script
+     * engine for nodes the workflow does not use costs every run start-up time.
+     */
+    static Path besideWorkflow(Path workflow, NodeRegistry builtIn) {
         Path parent = workflow.toAbsolutePath().normalize().getParent();
-        return parent == null ? null : parent.resolve("custom_nodes");
+        if (parent == null || !Files.isDirectory(parent.resolve("custom_nodes"))) return null;
+        return usesUnknownTypes(workflow, builtIn) ? parent.resolve("custom_nodes") : null;
+    }
+
+    /** Whether a workflow (API or editor format) names a type not in {@code registry}; true when unsure. */
+    private static boolean usesUnknownTypes(Path workflow, NodeRegistry registry) {
+        JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(workflow.toFile());
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+        if (tree == null || !tree.isObject()) return true;
+        if (tree.has("prompt") && tree.get("prompt").isObject()) tree = tree.get("prompt");
+        Iterable<JsonNode> nodes = tree.path("nodes").isArray() ? tree.get("nodes") : tree;
+        for (JsonNode n : nodes) {
+            String type = n.path("class_type").asText(n.path("type").asText(""));
+            if (!n.isObject() || type.isEmpty() || !registry.contains(type)) return true;
+        }
+        return false;
     }
 
     public long cacheBytes() {

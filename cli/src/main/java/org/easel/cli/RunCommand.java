@@ -17,6 +17,7 @@ import org.easel.RunResult;
 import org.easel.Validation;
 import org.easel.engine.Json;
 import org.easel.engine.NodeException;
+import org.easel.engine.NodeRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +54,8 @@ final class RunCommand implements Callable<Integer> {
         if (overrides == null) return 2;
         Easel easel;
         try {
-            easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).log(quiet || json ? null : System.err).build();
+            NodeRegistry nodes = NodeRegistry.load();
+            easel = common.builder().registry(nodes).extraCustomNodes(CommonOptions.besideWorkflow(file, nodes)).log(quiet || json ? null : System.err).build();
         } catch (IllegalArgumentException | NodeException e) {
             System.err.println("error: " + e.getMessage());
             return 2;

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.easel.Easel;
 import org.easel.Validation;
 import org.easel.engine.Environment;
+import org.easel.engine.NodeRegistry;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.validation.ResolvedNode;
 import picocli.CommandLine.Command;
@@ -32,7 +33,9 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> overrides = RunCommand.overrides(sets);
         if (overrides == null) return 2;
-        try (Easel easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).prepare(false).build()) {
+        NodeRegistry nodes = NodeRegistry.load();
+        try (Easel easel = common.builder().registry(nodes).extraCustomNodes(CommonOptions.besideWorkflow(file, nodes))
+                .prepare(false).build()) {
             Validation v = easel.validate(file, overrides);
             if (!RunCommand.setProblems(v, overrides)
                     || !RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
