@@ -1,5 +1,6 @@
 package org.easel.nodes.demo;
 
+import org.easel.nodes.onnx.OnnxGraph;
 import org.easel.nodes.sd3.Sd3LatentSpace;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.List;
