@@ -131,6 +131,19 @@ public final class OnnxGraph {
         return name;
     }
 
+    /** An initializer whose bytes are in an external-data file next to the model (written by the caller). */
+    public String externalInitializer(String hint, int type, String location, long offset, long length, long... dims) {
+        String name = fresh(hint);
+        TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(type)
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(entry("location", location))
+                .addExternalData(entry("offset", Long.toString(offset)))
+                .addExternalData(entry("length", Long.toString(length)));
+        for (long d : dims) t.addDims(d);
+        graph.addInitializer(t);
+        return name;
+    }
+
     /** Adds a node with one output; "" in inputs means an omitted optional input. */
     public String op(String type, String[] inputs, Map<String, ?> attrs) {
         return opN(type, 1, inputs, attrs)[0];
@@ -217,12 +230,17 @@ public final class OnnxGraph {
     }
 
     public ModelProto build(String docString) {
+        return build(docString, OPSET);
+    }
+
+    /** The model, importing the default domain at {@code opset}. */
+    public ModelProto build(String docString, int opset) {
         return ModelProto.newBuilder()
-                .setIrVersion(IR_VERSION)
+                .setIrVersion(opset > 18 ? 9 : IR_VERSION)
                 .setProducerName("easel-demo")
                 .setProducerVersion("1")
                 .setDocString(docString)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET))
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("").setVersion(opset))
                 .setGraph(graph)
                 .build();
     }
