@@ -20,7 +20,7 @@ import org.easel.nodes.onnx.ModelFiles;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxGraph;
 import org.easel.nodes.onnx.OnnxRuntime;
-import org.easel.nodes.sampling.FlowModelSampling;
+import org.easel.nodes.diffusion.FlowModelSampling;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
 import org.junit.jupiter.api.BeforeAll;
