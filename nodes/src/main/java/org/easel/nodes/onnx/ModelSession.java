@@ -57,7 +57,7 @@ public final class ModelSession implements AutoCloseable {
     public Set<String> outputNames() { return outputs.keySet(); }
     public TensorInfo inputInfo(String name) { return inputs.get(name); }
     public TensorInfo outputInfo(String name) { return outputs.get(name); }
-    /** Estimated memory (the model's file sizes). */
+    /** Estimated memory: the model file and its external-data files. */
     public long bytes() { return bytes; }
     /** Total time spent inside {@code OrtSession.run}, for measuring overhead around it. */
     public synchronized long nanosInRun() { return nanosInRun; }
