@@ -137,6 +137,7 @@ public final class EaselServer implements AutoCloseable {
         QueueRoutes queueRoutes = new QueueRoutes(registry, env, queue, worker, replies);
         infoRoutes = new InfoRoutes(registry, env, config, replies);
         FileRoutes fileRoutes = new FileRoutes(files, replies);
+        UserRoutes userRoutes = new UserRoutes(new UserFiles(env.userDir()), replies);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
         for (String p : PREFIXES) {
@@ -144,6 +145,7 @@ public final class EaselServer implements AutoCloseable {
             queueRoutes.mount(r, p, jsonBody);
             fileRoutes.mount(r, p, uploadBody);
             infoRoutes.mount(r, p);
+            userRoutes.mount(r, p, jsonBody);
         }
         r.route().failureHandler(replies::failure);
         r.errorHandler(404, ctx -> Replies.error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.normalizedPath()));
