@@ -19,12 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.easel.Easel;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
-import org.easel.engine.exec.Executor;
-import org.easel.engine.exec.OutputCache;
-import org.easel.nodes.onnx.OnnxRuntime;
 
 /**
  * Easel's HTTP + WebSocket server: ComfyUI's API (every route also under {@code /api/}) on Vert.x. This class
@@ -41,8 +39,9 @@ public final class EaselServer implements AutoCloseable {
     private final ServerConfig config;
     private final PrintStream log;
     private final ClientHub hub = new ClientHub();
+    private final LogBuffer logs = new LogBuffer();
     private final FileService files;
-    private final Executor executor;
+    private final Easel easel;
     private String token;
     private Store store;
     private PromptQueue queue;
@@ -56,9 +55,9 @@ public final class EaselServer implements AutoCloseable {
         this.registry = registry;
         this.env = env;
         this.config = config;
-        this.log = log;
+        this.log = logs.tee(log);
         this.files = new FileService(env);
-        this.executor = new Executor(env, new OutputCache(config.cacheBytes));
+        this.easel = Easel.builder().environment(env).registry(registry).cacheBytes(config.cacheBytes).prepare(false).build();
     }
 
     /** Opens the database, recovers the queue, starts the worker and listens. Blocks until listening. */
@@ -71,7 +70,11 @@ public final class EaselServer implements AutoCloseable {
         store = new Store(env.userDir().resolve(config.dbFileName));
         queue = new PromptQueue(store, config.maxHistory, log, this::broadcastStatus);
         queue.recover();
-        worker = new PromptWorker(registry, env, queue, hub, executor, log, this::unloadModels, this::broadcastStatus, "auto");
+        worker = new PromptWorker(easel, queue, hub, log, this::broadcastStatus, config.previewMethod);
+        logs.onEntry(e -> {
+            Map<String, Object> data = Map.of("entries", List.of(e), "size", Map.of("cols", 80, "rows", 24));
+            for (String id : logs.subscribers()) hub.send(id, "logs", data);
+        });
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);
@@ -83,7 +86,8 @@ public final class EaselServer implements AutoCloseable {
 
     public int port() { return http.actualPort(); }
     public String token() { return token; }
-    public Executor executor() { return executor; }
+    /** The embedded Easel that runs the prompts. */
+    public Easel easel() { return easel; }
 
     /** The address to open in a browser (with the token, when one is required). */
     public String url() {
@@ -111,15 +115,11 @@ public final class EaselServer implements AutoCloseable {
             }
         }
         if (store != null) store.close();
+        easel.close();
         http = null;
         vertx = null;
         worker = null;
         store = null;
-    }
-
-    private void unloadModels() {
-        OnnxRuntime ort = env.serviceIfPresent(OnnxRuntime.class);
-        if (ort != null) ort.unloadAll();
     }
 
     private void broadcastStatus() {
@@ -134,10 +134,13 @@ public final class EaselServer implements AutoCloseable {
         JsonBody jsonBody = new JsonBody(config.maxUploadBytes, replies);
         BodyHandler uploadBody = BodyHandler.create(env.userDir().resolve(".uploads").toString()).setBodyLimit(config.maxUploadBytes)
                 .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
-        QueueRoutes queueRoutes = new QueueRoutes(registry, env, queue, worker, replies);
+        QueueRoutes queueRoutes = new QueueRoutes(easel, queue, worker, replies);
         infoRoutes = new InfoRoutes(registry, env, config, replies);
         FileRoutes fileRoutes = new FileRoutes(files, replies);
         UserRoutes userRoutes = new UserRoutes(new UserFiles(env.userDir()), replies);
+        Path workflows = config.workflowsDir != null ? config.workflowsDir
+                : env.userDir().toAbsolutePath().normalize().resolveSibling("workflows");
+        ExtraRoutes extraRoutes = new ExtraRoutes(env, workflows, logs, replies);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
         for (String p : PREFIXES) {
@@ -146,6 +149,7 @@ public final class EaselServer implements AutoCloseable {
             fileRoutes.mount(r, p, uploadBody);
             infoRoutes.mount(r, p);
             userRoutes.mount(r, p, jsonBody);
+            extraRoutes.mount(r, p, jsonBody);
         }
         r.route().failureHandler(replies::failure);
         r.errorHandler(404, ctx -> Replies.error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.normalizedPath()));

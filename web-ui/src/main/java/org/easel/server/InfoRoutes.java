@@ -15,6 +15,9 @@ import org.easel.server.Replies.Reply;
 
 /** {@code /object_info}, {@code /system_stats}, {@code /features}, {@code /embeddings}, {@code /extensions}. */
 final class InfoRoutes {
+    /** The ComfyUI release whose API (routes, messages, shapes) Easel follows; Easel's own is {@code easel_version}. */
+    static final String COMFYUI_API_VERSION = "0.8.1";
+
     private final NodeRegistry registry;
     private final Environment env;
     private final ServerConfig config;
@@ -67,14 +70,15 @@ final class InfoRoutes {
         sys.put("os", platform);
         sys.put("ram_total", total);
         sys.put("ram_free", free);
-        sys.put("comfyui_version", config.version);
+        sys.put("comfyui_version", COMFYUI_API_VERSION);
         sys.put("easel_version", config.version);
         sys.put("python_version", "Java " + System.getProperty("java.version"));
         sys.put("java_version", System.getProperty("java.version"));
         sys.put("pytorch_version", "onnxruntime " + packageVersion("ai.onnxruntime.OrtEnvironment"));
         sys.put("vertx_version", packageVersion("io.vertx.core.Vertx"));
         sys.put("embedded_python", false);
-        sys.put("argv", ManagementFactory.getRuntimeMXBean().getInputArguments().isEmpty() ? List.of("easel") : List.of("easel", "serve"));
+        sys.put("argv", config.argv != null ? config.argv
+                : ProcessHandle.current().info().arguments().map(List::of).orElse(List.of()));
         sys.put("jvm_heap_max", Runtime.getRuntime().maxMemory());
         sys.put("jvm_heap_used", Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory());
         String dev = env.device();

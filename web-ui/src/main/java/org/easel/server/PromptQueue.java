@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import org.easel.engine.Json;
-import org.easel.engine.validation.ValidationResult;
+import org.easel.Validation;
 
 /**
  * The prompt queue, ComfyUI's {@code PromptQueue}: a min-heap on {@code number} (ties in submission order),
@@ -111,7 +111,7 @@ final class PromptQueue {
     // ---- submission ------------------------------------------------------------------------------
 
     /** Queues a validated request: committed to the database before it returns. Blocking. */
-    QueueItem add(PromptRequest r, ValidationResult v) throws Exception {
+    QueueItem add(PromptRequest r, Validation v) throws Exception {
         QueueItem item;
         synchronized (lock) {
             if (stopped) throw HttpError.of(503, "The server is shutting down");
@@ -125,7 +125,6 @@ final class PromptQueue {
             }
             item = new QueueItem(r.promptId(), ++seq, number, r.promptJson(), r.extra(), v.outputs(),
                     r.extra().path("create_time").asLong(), r.sensitive());
-            item.parsed = r.prompt();
             item.validation = v;
             ids.add(r.promptId());             // reserved while it is committed
         }

@@ -8,11 +8,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.easel.engine.Json;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.prompt.PromptFormatException;
 
 /**
- * A {@code POST /prompt} body, checked field by field (ComfyUI's error shapes) before validation of the graph.
+ * A {@code POST /prompt} body, checked field by field (ComfyUI's error shapes) before the graph is validated.
  *
  * @param promptId    the client's {@code prompt_id}, or a new random one
  * @param clientGiven whether the client chose the id (only then can it clash with a known one)
@@ -20,7 +18,7 @@ import org.easel.engine.prompt.PromptFormatException;
  * @param sensitive   sensitive {@code extra_data} keys: never stored, merged back for the run only
  * @param number      an explicit queue position, or null
  */
-record PromptRequest(String promptId, boolean clientGiven, Prompt prompt, ObjectNode promptJson, List<String> targets,
+record PromptRequest(String promptId, boolean clientGiven, ObjectNode promptJson, List<String> targets,
                      String clientId, ObjectNode extra, ObjectNode sensitive, JsonNode number, boolean front) {
     static final Pattern UUID_RE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     static final Set<String> SENSITIVE = Set.of("auth_token_comfy_org", "api_key_comfy_org");
@@ -41,12 +39,7 @@ record PromptRequest(String promptId, boolean clientGiven, Prompt prompt, Object
         }
         JsonNode pj = body.get("prompt");
         if (pj == null || pj.isNull()) throw HttpError.prompt("no_prompt", "No prompt provided", "No prompt provided");
-        Prompt prompt;
-        try {
-            prompt = Prompt.of(pj);
-        } catch (PromptFormatException e) {
-            throw HttpError.prompt("invalid_prompt", "Invalid prompt: " + e.getMessage(), e.getMessage());
-        }
+        if (!pj.isObject()) throw HttpError.prompt("invalid_prompt", "Invalid prompt: the prompt must be a JSON object", "");
         List<String> targets = null;
         JsonNode pt = body.get("partial_execution_targets");
         if (pt != null && !pt.isNull()) {
@@ -76,7 +69,7 @@ record PromptRequest(String promptId, boolean clientGiven, Prompt prompt, Object
         String cid = clientId != null && !clientId.isNull() ? clientId.asText() : null;
         if (cid != null) extra.put("client_id", cid);
         extra.put("create_time", System.currentTimeMillis());
-        return new PromptRequest(promptId, given, prompt, (ObjectNode) pj, targets, cid, extra, sensitive,
+        return new PromptRequest(promptId, given, (ObjectNode) pj, targets, cid, extra, sensitive,
                 num != null && num.isNumber() ? num : null, front != null && front.asBoolean());
     }
 }

@@ -5,28 +5,21 @@ import java.io.PrintStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.easel.engine.Environment;
-import org.easel.engine.NodeRegistry;
+import org.easel.Easel;
+import org.easel.Validation;
 import org.easel.engine.exec.ExecutionListener;
 import org.easel.engine.exec.ExecutionResult;
-import org.easel.engine.exec.Executor;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.validation.ValidationResult;
-import org.easel.engine.validation.Validator;
 
 /**
  * ComfyUI's {@code prompt_worker}: one thread that takes prompts from the {@link PromptQueue} and runs them
- * one at a time, forwards the events to the prompt's client, and records each result in history. The
- * executor (and its output cache) lives as long as the server.
+ * one at a time through {@link Easel}, forwards the events to the prompt's client, and records each result in
+ * history. The {@code Easel} (its output cache and model sessions) lives as long as the server.
  */
 final class PromptWorker {
-    private final NodeRegistry registry;
-    private final Environment env;
+    private final Easel easel;
     private final PromptQueue queue;
     private final ClientHub hub;
-    private final Executor executor;
     private final PrintStream log;
-    private final Runnable unloadModels;
     private final Runnable onChange;
     private final String defaultPreviewMethod;
     private Thread thread;
@@ -35,15 +28,11 @@ final class PromptWorker {
     private volatile String runningClient;
     private volatile String runningNode;
 
-    PromptWorker(NodeRegistry registry, Environment env, PromptQueue queue, ClientHub hub, Executor executor,
-                 PrintStream log, Runnable unloadModels, Runnable onChange, String defaultPreviewMethod) {
-        this.registry = registry;
-        this.env = env;
+    PromptWorker(Easel easel, PromptQueue queue, ClientHub hub, PrintStream log, Runnable onChange, String defaultPreviewMethod) {
+        this.easel = easel;
         this.queue = queue;
         this.hub = hub;
-        this.executor = executor;
         this.log = log;
-        this.unloadModels = unloadModels;
         this.onChange = onChange;
         this.defaultPreviewMethod = defaultPreviewMethod;
     }
@@ -56,7 +45,7 @@ final class PromptWorker {
 
     void stop() {
         queue.stop();
-        executor.interrupt();
+        easel.interrupt();
         if (thread != null) {
             try {
                 thread.join(10_000);
@@ -69,8 +58,8 @@ final class PromptWorker {
     /** {@code POST /interrupt}: all, or only the given prompt if it is the one running. */
     void interrupt(String promptId) {
         if (promptId == null) {
-            executor.interrupt();
-        } else if (!executor.interrupt(promptId) && log != null) {
+            easel.interrupt();
+        } else if (!easel.interrupt(promptId) && log != null) {
             log.println("Interrupt ignored: prompt " + promptId + " is not running.");
         }
     }
@@ -92,8 +81,7 @@ final class PromptWorker {
             if (w == null) return;
             if (w.item() == null) {
                 try {
-                    if (w.unloadModels() && unloadModels != null) unloadModels.run();
-                    if (w.freeMemory()) executor.cache().clear();
+                    easel.free(w.unloadModels(), w.freeMemory());
                 } catch (Throwable e) {
                     if (log != null) log.println("free: " + e);
                 }
@@ -120,17 +108,11 @@ final class PromptWorker {
         if (it.sensitive != null) extra.setAll(it.sensitive);
 
         ExecutionResult result;
-        Prompt prompt = it.parsed;
-        ValidationResult v = it.validation;
+        Validation v = it.validation;
         String failure = null;
-        if (prompt == null || v == null) {   // recovered after a restart: validate again
-            try {
-                prompt = Prompt.of(it.prompt);
-                v = new Validator(registry, env).validate(prompt, it.outputs);
-                if (!v.ok()) failure = String.join("\n", v.describe());
-            } catch (Exception e) {
-                failure = e.getMessage();
-            }
+        if (v == null) {                     // recovered after a restart: validate again
+            v = easel.validate(it.prompt, null, it.outputs);
+            if (!v.runnable()) failure = String.join("\n", v.describe());
         }
         if (failure != null) {
             Map<String, Object> d = HistoryEntries.promptError(it.promptId, "ValidationError", "The prompt is no longer valid: " + failure);
@@ -140,7 +122,7 @@ final class PromptWorker {
             runningClient = clientId;
             runningNode = null;
             try {
-                result = executor.execute(prompt, v, it.promptId, extra, new Listener(it.promptId, clientId, previewsWanted(extra)));
+                result = easel.run(v, it.promptId, extra, new Listener(clientId, previewsWanted(extra))).execution();
             } finally {
                 runningClient = null;
                 runningNode = null;
@@ -166,12 +148,10 @@ final class PromptWorker {
 
     /** Forwards the executor's events to the prompt's client (interrupts to everyone when there is none). */
     private final class Listener implements ExecutionListener {
-        final String promptId;
         final String clientId;
         final boolean previews;
 
-        Listener(String promptId, String clientId, boolean previews) {
-            this.promptId = promptId;
+        Listener(String clientId, boolean previews) {
             this.clientId = clientId;
             this.previews = previews;
         }

@@ -7,24 +7,20 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.easel.engine.Environment;
+import org.easel.Easel;
+import org.easel.Validation;
 import org.easel.engine.Json;
-import org.easel.engine.NodeRegistry;
-import org.easel.engine.validation.ValidationResult;
-import org.easel.engine.validation.Validator;
 import org.easel.server.Replies.Reply;
 
 /** {@code /prompt}, {@code /queue}, {@code /interrupt}, {@code /history}, {@code /free}. */
 final class QueueRoutes {
-    private final NodeRegistry registry;
-    private final Environment env;
+    private final Easel easel;
     private final PromptQueue queue;
     private final PromptWorker worker;
     private final Replies replies;
 
-    QueueRoutes(NodeRegistry registry, Environment env, PromptQueue queue, PromptWorker worker, Replies replies) {
-        this.registry = registry;
-        this.env = env;
+    QueueRoutes(Easel easel, PromptQueue queue, PromptWorker worker, Replies replies) {
+        this.easel = easel;
         this.queue = queue;
         this.worker = worker;
         this.replies = replies;
@@ -56,13 +52,17 @@ final class QueueRoutes {
                 throw HttpError.prompt("invalid_json", "Invalid JSON body", String.valueOf(((Map<?, ?>) e.body).get("error")));
             }
             PromptRequest req = PromptRequest.parse(b);
-            ValidationResult v = new Validator(registry, env).validate(req.prompt(), req.targets());
-            if (!v.ok()) throw new HttpError(400, v.errorJson());
+            Validation v = easel.validate(req.promptJson(), null, req.targets());
+            if (v.result() == null) {
+                String why = v.problems().isEmpty() ? "" : v.problems().get(0).message();
+                throw HttpError.prompt("invalid_prompt", "Invalid prompt: " + why, why);
+            }
+            if (!v.runnable()) throw new HttpError(400, v.result().errorJson());
             QueueItem item = queue.add(req, v);
             Map<String, Object> res = new LinkedHashMap<>();
             res.put("prompt_id", item.promptId);
             res.put("number", item.number);
-            res.put("node_errors", v.nodeErrorsJson());
+            res.put("node_errors", v.result().nodeErrorsJson());
             return Reply.json(res);
         });
     }

@@ -15,7 +15,7 @@ public final class BenchServerMain {
         Path dir = Path.of(args[0]);
         Path portFile = Path.of(args[1]);
         Environment env = Environment.under(dir, "cpu");
-        if (args.length > 2 && args[2].equals("demo")) Setup.prepare(env, null, null);
+        if (args.length > 2 && args[2].equals("demo")) Setup.prepare(env, null);
         EaselServer s = new EaselServer(TestNodes.registry(), env,
                 new ServerConfig().port(0).cacheBytes(256L << 20), System.err).start();
         Path tmp = portFile.resolveSibling(portFile.getFileName() + ".tmp");
