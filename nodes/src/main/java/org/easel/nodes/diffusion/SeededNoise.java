@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 /**
  * Reproducible standard-normal noise. The algorithm is fixed and written out here so results are the

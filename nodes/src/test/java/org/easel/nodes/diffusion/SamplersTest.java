@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -178,6 +178,12 @@ class SamplersTest {
             assertFalse(Samplers.isDeterministic(n), n);
         }
         assertThrows(IllegalArgumentException.class, () -> Samplers.isDeterministic("lms"));
+        assertEquals(List.of("dpm_2", "uni_pc", "uni_pc_bh2"),
+                Samplers.ALL.stream().filter(Samplers.Sampler::discardsPenultimateSigma).map(Samplers.Sampler::name).toList());
+        assertEquals(List.of("dpmpp_sde", "dpmpp_2m_sde"),
+                Samplers.ALL.stream().filter(Samplers.Sampler::logSnr).map(Samplers.Sampler::name).toList());
+        assertEquals("heun", Samplers.get("HEUN").name());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Samplers.get("lms")).getMessage().contains("uni_pc_bh2"));
         assertThrows(IllegalArgumentException.class,
                 () -> Samplers.sample("euler_ancestral", new GaussianDenoiser(), new float[4], uniformT(4, 0.0), null, null));
     }
