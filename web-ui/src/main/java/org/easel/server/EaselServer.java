@@ -151,6 +151,7 @@ public final class EaselServer implements AutoCloseable {
             userRoutes.mount(r, p, jsonBody);
             extraRoutes.mount(r, p, jsonBody);
         }
+        new JobRoutes(queue, worker, replies).mount(r, jsonBody);
         r.route().failureHandler(replies::failure);
         r.errorHandler(404, ctx -> Replies.error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.normalizedPath()));
         r.errorHandler(405, ctx -> Replies.error(ctx, 405, "method not allowed"));
