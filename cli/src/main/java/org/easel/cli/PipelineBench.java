@@ -22,7 +22,7 @@ import org.easel.nodes.demo.DemoModels;
 import org.easel.nodes.demo.SampleImage;
 import org.easel.nodes.diffusion.Denoiser;
 import org.easel.nodes.diffusion.Schedulers;
-import org.easel.nodes.image.ImageConvert;
+import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.SamplingRun;

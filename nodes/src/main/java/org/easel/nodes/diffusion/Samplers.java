@@ -1,5 +1,6 @@
 package org.easel.nodes.diffusion;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -510,7 +511,7 @@ public final class Samplers {
             if (k == 2) {
                 rhosP = new double[] {0.5};
             } else if (k > 2) {
-                rhosP = solve(subMatrix(rMat, k - 1), java.util.Arrays.copyOf(bVec, k - 1));
+                rhosP = solve(subMatrix(rMat, k - 1), Arrays.copyOf(bVec, k - 1));
             }
             double[] rhosC = null;
             if (useCorrector) {

@@ -15,6 +15,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.codec.PngWriter;
+import org.easel.nodes.codec.PythonJson;
 import org.easel.nodes.types.FloatTensor;
 
 /**

@@ -9,7 +9,7 @@ import org.easel.nodes.diffusion.FlowModelSampling;
 import org.easel.nodes.diffusion.Samplers;
 import org.easel.nodes.diffusion.SeededNoise;
 import org.easel.nodes.diffusion.StepCallback;
-import org.easel.nodes.image.ImageScaling;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.types.Conditioning;
