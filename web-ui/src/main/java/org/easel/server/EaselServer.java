@@ -23,6 +23,7 @@ import org.easel.Easel;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
+import org.easel.nodes.script.CustomNodes;
 
 /**
  * Easel's HTTP + WebSocket server: ComfyUI's API (every route also under {@code /api/}) on Vert.x. This class
@@ -50,6 +51,7 @@ public final class EaselServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServer http;
     private byte[] indexHtml;
+    private CustomNodes customNodes;
 
     public EaselServer(NodeRegistry registry, Environment env, ServerConfig config, PrintStream log) {
         this.registry = registry;
@@ -75,6 +77,7 @@ public final class EaselServer implements AutoCloseable {
             Map<String, Object> data = Map.of("entries", List.of(e), "size", Map.of("cols", 80, "rows", 24));
             for (String id : logs.subscribers()) hub.send(id, "logs", data);
         });
+        customNodes = CustomNodes.load(registry, env, log).watch();   // script nodes, reloaded when their folder changes
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);
@@ -98,6 +101,7 @@ public final class EaselServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (customNodes != null) customNodes.close();
         hub.closeAll();
         if (http != null) {
             try {
