@@ -12,7 +12,8 @@ import org.easel.engine.exec.ExecutionResult;
 
 /**
  * One line per prompt event for the person running {@code easel serve}: queued, started, and finished
- * (with the time and the saved files), failed (with the node and reason) or interrupted. Null stream: silent.
+ * (with the time and the saved files), failed (with the node and reason) or interrupted. Null stream: silent;
+ * the environment (for the saved files' folders) is needed only by {@link #ended}.
  */
 final class OperatorLog {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
