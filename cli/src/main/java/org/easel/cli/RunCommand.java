@@ -15,6 +15,7 @@ import org.easel.engine.exec.OutputCache;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.easel.engine.workflow.WorkflowException;
 import org.easel.nodes.Setup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +24,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code easel run FILE}: validates and runs a workflow headless, then prints where outputs went. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Run a workflow (ComfyUI API format) headless.",
+        description = {"Run a workflow headless: API JSON, editor (UI) JSON, or a PNG with an embedded workflow.",
                 "Exit codes: 0 success, 1 execution error, 2 invalid workflow or usage, 130 interrupted."})
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file in ComfyUI API format.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file: API JSON, editor JSON or PNG.")
     Path file;
 
     @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE",
@@ -44,11 +45,13 @@ final class RunCommand implements Callable<Integer> {
         NodeRegistry registry = NodeRegistry.load();
         Environment env = common.environment();
         Prompt prompt;
+        WorkflowFile.Opened opened;
         try {
-            ObjectNode tree = WorkflowFile.read(file);
+            opened = WorkflowFile.open(file, registry, System.err);
+            ObjectNode tree = opened.prompt();
             WorkflowFile.applySet(tree, sets, registry);
             prompt = WorkflowFile.parse(tree);
-        } catch (WorkflowFile.WorkflowException e) {
+        } catch (WorkflowException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }
@@ -74,7 +77,7 @@ final class RunCommand implements Callable<Integer> {
         boolean tty = System.console() != null && System.getenv("CI") == null;
         ProgressPrinter printer = new ProgressPrinter(System.err, tty, prompt, v.resolved().size());
         long t0 = System.nanoTime();
-        ExecutionResult r = executor.execute(prompt, v, UUID.randomUUID().toString(), null,
+        ExecutionResult r = executor.execute(prompt, v, UUID.randomUUID().toString(), opened.extraData(!sets.isEmpty()),
                 quiet ? (type, data) -> { } : printer);
         printer.endBar();
         try {

@@ -6,15 +6,16 @@ import org.easel.engine.NodeRegistry;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.easel.engine.workflow.WorkflowException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 /** {@code easel validate FILE}: reports validation errors without executing anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Check a workflow (API format) without running it. Exit code 0 when valid, 2 when not.")
+        description = "Check a workflow (API JSON, editor JSON or PNG) without running it. Exit code 0 when valid, 2 when not.")
 final class ValidateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file in ComfyUI API format.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file: API JSON, editor JSON or PNG.")
     Path file;
 
     @picocli.CommandLine.Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Override an input value.")
@@ -27,7 +28,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         NodeRegistry registry = NodeRegistry.load();
         try {
-            var tree = WorkflowFile.read(file);
+            var tree = WorkflowFile.read(file, registry);
             WorkflowFile.applySet(tree, sets, registry);
             Prompt prompt = WorkflowFile.parse(tree);
             ValidationResult v = new Validator(registry, common.environment()).validate(prompt);
@@ -42,7 +43,7 @@ final class ValidateCommand implements Callable<Integer> {
             }
             System.out.println("OK: " + prompt.size() + " nodes, outputs " + v.outputs());
             return 0;
-        } catch (WorkflowFile.WorkflowException e) {
+        } catch (WorkflowException e) {
             System.err.println("error: " + e.getMessage());
             return 2;
         }

@@ -2,9 +2,7 @@ package org.easel.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import org.easel.engine.Json;
@@ -13,41 +11,43 @@ import org.easel.engine.NodeRegistry;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.prompt.PromptFormatException;
 import org.easel.engine.schema.InputSpec;
+import org.easel.engine.workflow.UiWorkflow;
+import org.easel.engine.workflow.WorkflowException;
+import org.easel.engine.workflow.WorkflowFiles;
 
-/** Reads a workflow file (ComfyUI API format) and applies {@code --set NODE_ID.INPUT=VALUE} overrides. */
+/** Reads a workflow file (API JSON, editor JSON or PNG) and applies {@code --set NODE_ID.INPUT=VALUE} overrides. */
 final class WorkflowFile {
     private WorkflowFile() {}
 
-    /** A problem with the file or an override, reported to the user as one line. */
-    static final class WorkflowException extends Exception {
-        WorkflowException(String message) { super(message); }
+    /** A workflow file opened for running: the API prompt and, when the file has one, the editor workflow. */
+    record Opened(ObjectNode prompt, UiWorkflow workflow, WorkflowFiles.Form form) {
+        /**
+         * {@code extra_data} for the executor: the file's own editor workflow, so saved pictures carry it; none
+         * when {@code --set} changed the prompt (SaveImage then makes the workflow from the prompt that ran).
+         */
+        ObjectNode extraData(boolean changed) {
+            if (workflow == null || changed) return null;
+            ObjectNode extra = Json.MAPPER.createObjectNode();
+            extra.putObject("extra_pnginfo").set("workflow", workflow.json());
+            return extra;
+        }
     }
 
-    static ObjectNode read(Path file) throws WorkflowException {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new WorkflowException("no such file: " + file);
-        } catch (IOException e) {
-            throw new WorkflowException("cannot read " + file + ": " + e.getMessage());
-        }
-        JsonNode tree;
-        try {
-            tree = Json.parse(text);
-        } catch (IOException e) {
-            String m = e.getMessage() == null ? "" : e.getMessage().split("\n")[0];
-            throw new WorkflowException(file + " is not valid JSON: " + m);
-        }
-        if (!tree.isObject()) throw new WorkflowException(file + ": a workflow must be a JSON object");
-        if (tree.has("nodes") && tree.get("nodes").isArray() && tree.has("links")) {
-            throw new WorkflowException(file + " is an editor (UI) workflow; export it in API format "
-                    + "(\"Save (API)\" / \"Export (API)\") to run it from the command line");
-        }
-        if (tree.has("prompt") && tree.get("prompt").isObject() && !tree.has("class_type")) {
-            tree = tree.get("prompt");          // a /prompt request body
-        }
-        return (ObjectNode) tree;
+    /**
+     * Reads an API JSON, an editor (UI) JSON or a PNG with embedded metadata; prints what the conversion had to
+     * tolerate to {@code warnings}.
+     */
+    static Opened open(Path file, NodeRegistry registry, PrintStream warnings) throws WorkflowException {
+        WorkflowFiles.Loaded loaded = new WorkflowFiles(registry).read(file);
+        ObjectNode prompt = loaded.prompt();
+        for (String w : loaded.warnings()) warnings.println("warning: " + w);
+        if (prompt.isEmpty()) throw new WorkflowException(file + " has no nodes to run");
+        return new Opened(prompt, loaded.hasWorkflow() ? loaded.workflow() : null, loaded.form());
+    }
+
+    /** The API prompt of any workflow file (see {@link #open}). */
+    static ObjectNode read(Path file, NodeRegistry registry) throws WorkflowException {
+        return open(file, registry, System.err).prompt();
     }
 
     /** Applies {@code NODE_ID.INPUT=VALUE}; the value stays text and is coerced by the input's declared type. */

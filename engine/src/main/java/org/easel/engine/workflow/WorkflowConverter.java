@@ -161,8 +161,11 @@ public final class WorkflowConverter {
                 if (vi >= values.size()) {
                     if (!slot.serialized()) continue;
                     Object def = slot.spec().defaultValue();
-                    warnings.add(where + ": widget '" + slot.name() + "' has no stored value"
-                            + (def == null ? "" : "; using its default " + def));
+                    // a file saved before the node gained an optional input: the editor shows the default
+                    if (schema.isRequired(slot.name())) {
+                        warnings.add(where + ": widget '" + slot.name() + "' has no stored value"
+                                + (def == null ? "" : "; using its default " + def));
+                    }
                     if (def != null) inputs.set(slot.name(), Json.tree(def));
                     continue;
                 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
@@ -73,7 +75,7 @@ class WorkflowConverterTest {
     }
 
     static List<String> iterate(JsonNode o) {
-        List<String> k = new java.util.ArrayList<>();
+        List<String> k = new ArrayList<>();
         o.fieldNames().forEachRemaining(k::add);
         return k;
     }
@@ -271,7 +273,7 @@ class WorkflowConverterTest {
     @Test
     void aLinkFromAMissingNodeIsAnErrorNamingNodeAndInput() {
         UiBuilder b = txt2img();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) b.json.get("links")).addArray().add(99).add(123).add(0).add(3).add(0).add("MODEL");
+        ((ArrayNode) b.json.get("links")).addArray().add(99).add(123).add(0).add(3).add(0).add("MODEL");
         ((ObjectNode) b.find(3).get("inputs").get(0)).put("link", 99);
         WorkflowException e = assertThrows(WorkflowException.class, () -> prompt(b));
         assertTrue(e.getMessage().contains("node 3 (KSampler)") && e.getMessage().contains("'model'") && e.getMessage().contains("123"),
