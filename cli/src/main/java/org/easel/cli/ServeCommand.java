@@ -49,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
         if (maxUploadMb <= 0) throw new IllegalArgumentException("--max-upload-size must be positive");
         Environment env = common.environment();
-        Setup.prepare(env, null, System.err);
+        Setup.prepare(env, System.err);
         ServerConfig cfg = new ServerConfig().listen(listen).port(port).authToken(authToken).corsOrigin(cors)
                 .maxUploadBytes((long) (maxUploadMb * 1024 * 1024)).maxHistory(maxHistory)
                 .cacheBytes(common.cacheBytes()).version(Main.Version.get());

@@ -30,7 +30,7 @@ class DemoClientFlowTest {
 
     @Test
     void textToImageThroughTheApi() throws Exception {
-        Setup.prepare(Environment.under(dir, "cpu"), null, null);
+        Setup.prepare(Environment.under(dir, "cpu"), null);
         ObjectNode wf = (ObjectNode) Json.MAPPER.readTree(Path.of("..", "workflows", "text-to-image.json").toFile());
         ((ObjectNode) wf.get("5").get("inputs")).put("width", 256).put("height", 256);
         try (Harness h = Harness.start(dir)) {
