@@ -145,7 +145,9 @@ public final class EaselServer implements AutoCloseable {
                 .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
+        WorkflowRoutes workflowRoutes = new WorkflowRoutes(registry);
         for (String p : PREFIXES) {
+            workflowRoutes.register(r, p, jsonBody);
             r.get(p + "/ws").handler(this::webSocket);
             r.get(p + "/prompt").handler(ctx -> json(ctx, 200, Map.of("exec_info", Map.of("queue_remaining", prompts.remaining()))));
             r.post(p + "/prompt").handler(jsonBody).handler(this::postPrompt);
