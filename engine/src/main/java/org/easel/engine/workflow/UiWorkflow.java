@@ -26,6 +26,7 @@ public final class UiWorkflow {
         this.root = new UiGraph(json, "workflow");
         Map<String, UiGraph> defs = new LinkedHashMap<>();
         collect(json, defs);
+        LegacyGroupNodes.collect(json, defs);
         this.subgraphs = Collections.unmodifiableMap(defs);
     }
 

@@ -388,6 +388,32 @@ class WorkflowConverterTest {
         assertEquals(json("['a', 'fixed', '', '']"), node(ui, "1").widgetsValues());
     }
 
+    @Test
+    void legacyGroupNodesExpandLikeSubgraphs() throws Exception {
+        UiBuilder b = txt2img();
+        b.json.withObject("/extra").withObject("/groupNodes").set("Sampler group", json("""
+                {'nodes': [
+                   {'type': 'EmptyLatentImage', 'index': 0, 'inputs': [], 'outputs': [{'name': 'LATENT', 'type': 'LATENT', 'links': [], 'slot_index': 0}],
+                    'widgets_values': [512, 512, 1]},
+                   {'type': 'KSampler', 'index': 1,
+                    'inputs': [{'name': 'model', 'type': 'MODEL', 'link': null}, {'name': 'positive', 'type': 'CONDITIONING', 'link': null},
+                               {'name': 'negative', 'type': 'CONDITIONING', 'link': null}, {'name': 'latent_image', 'type': 'LATENT', 'link': null}],
+                    'outputs': [{'name': 'LATENT', 'type': 'LATENT', 'links': [], 'slot_index': 0}],
+                    'widgets_values': [0, 'randomize', 20, 8, 'euler', 'normal', 1]}],
+                 'links': [[0, 0, 1, 3, 5, 'LATENT']],
+                 'external': []}
+                """));
+        b.node(12, "workflow>Sampler group").in("KSampler model", "MODEL").in("KSampler positive", "CONDITIONING")
+                .in("KSampler negative", "CONDITIONING").out("LATENT").widgets(64, 64, 1, 5, "fixed", 10, 7, "euler", "normal", 0.9);
+        b.link(4, 0, 12, "KSampler model").link(6, 0, 12, "KSampler positive").link(7, 0, 12, "KSampler negative");
+        b.link(12, 0, 8, "samples");
+        ObjectNode p = prompt(b);
+        assertEquals(json("{'width': 64, 'height': 64, 'batch_size': 1}"), p.get("12:0").get("inputs"));
+        assertEquals(json("{'seed': 5, 'steps': 10, 'cfg': 7, 'sampler_name': 'euler', 'scheduler': 'normal', 'denoise': 0.9, "
+                + "'model': ['4', 0], 'positive': ['6', 0], 'negative': ['7', 0], 'latent_image': ['12:0', 0]}"), p.get("12:1").get("inputs"));
+        assertEquals(json("['12:1', 0]"), p.get("8").get("inputs").get("samples"));
+    }
+
     static UiNode node(UiWorkflow ui, String id) {
         return ui.graph().node(id);
     }
