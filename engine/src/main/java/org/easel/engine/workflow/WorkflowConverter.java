@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -80,9 +81,9 @@ public final class WorkflowConverter {
 
     /** Where a graph sits: its nodes' id prefix and, inside a subgraph, the instance node and its graph. */
     private record Scope(UiGraph graph, String prefix, UiNode instance, Scope parent, List<String> stack,
-                         Map<String, JsonNode> widgetValues) {
+                         Map<String, JsonNode> widgetValues, Map<String, Map<String, JsonNode>> promoted) {
         Scope(UiGraph graph, String prefix, UiNode instance, Scope parent, List<String> stack) {
-            this(graph, prefix, instance, parent, stack, Map.of());
+            this(graph, prefix, instance, parent, stack, Map.of(), Map.of());
         }
 
         /** A node's widget values: its own, or its slice of a legacy group node's values. */
@@ -137,7 +138,31 @@ public final class WorkflowConverter {
             List<String> stack = new ArrayList<>(s.stack());
             stack.add(id);
             Map<String, JsonNode> values = def.json().path(LegacyGroupNodes.MARK).asBoolean() ? legacyWidgets(instance, def) : Map.of();
-            return new Scope(def, s.prefix() + instance.id() + ":", instance, s, stack, values);
+            return new Scope(def, s.prefix() + instance.id() + ":", instance, s, stack, values, promoted(instance));
+        }
+
+        /**
+         * Inner widgets shown on a subgraph instance ({@code properties.proxyWidgets}: {@code [[innerId, widget], …]})
+         * whose values the instance stores in its {@code widgets_values}, in the same order; entries for subgraph
+         * inputs ({@code "-1"}) are the instance's own widget inputs and resolve through the input.
+         */
+        Map<String, Map<String, JsonNode>> promoted(UiNode instance) {
+            JsonNode proxies = instance.properties().path("proxyWidgets");
+            if (proxies.isTextual()) {
+                try {
+                    proxies = Json.parse(proxies.asText());
+                } catch (IOException e) {
+                    return Map.of();
+                }
+            }
+            JsonNode values = instance.widgetsValues();
+            if (!proxies.isArray() || !values.isArray() || values.size() != proxies.size()) return Map.of();
+            Map<String, Map<String, JsonNode>> out = new HashMap<>();
+            for (int i = 0; i < proxies.size(); i++) {
+                String node = proxies.get(i).path(0).asText("-1");
+                if (!node.equals("-1")) out.computeIfAbsent(node, k -> new HashMap<>()).put(proxies.get(i).path(1).asText(), values.get(i));
+            }
+            return out;
         }
 
         /** A legacy group node stores the widget values of its inner nodes one after the other. */
@@ -171,7 +196,13 @@ public final class WorkflowConverter {
             String execId = s.prefix() + n.id();
             NodeSchema schema = schema(n.type());
             ObjectNode inputs = F.objectNode();
-            if (schema != null) widgets(s, n, schema, inputs);
+            if (schema != null) {
+                widgets(s, n, schema, inputs);
+                Map<String, JsonNode> shown = s.promoted().getOrDefault(n.id(), Map.of());
+                for (WidgetSlots.Slot slot : WidgetSlots.of(schema)) {
+                    if (slot.serialized() && shown.containsKey(slot.name())) inputs.set(slot.name(), wrap(shown.get(slot.name())));
+                }
+            }
             for (UiNode.Input in : n.inputs()) {
                 if (in.link() == null) continue;
                 String name = in.widget() != null ? in.widget() : in.name();

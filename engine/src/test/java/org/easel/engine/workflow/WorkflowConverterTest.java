@@ -414,6 +414,24 @@ class WorkflowConverterTest {
         assertEquals(json("['12:1', 0]"), p.get("8").get("inputs").get("samples"));
     }
 
+    @Test
+    void promotedWidgetValuesOnASubgraphInstanceOverrideTheInnerOnes() throws Exception {
+        UiBuilder b = new UiBuilder();
+        UiBuilder def = b.subgraph("lat", "Latent").output("LATENT", "LATENT");
+        def.node(5, "EmptyLatentImage").out("LATENT").widgets(512, 512, 1);
+        def.node(6, "KSampler").in("model", "MODEL").in("positive", "CONDITIONING").in("negative", "CONDITIONING")
+                .in("latent_image", "LATENT").out("LATENT").widgets(1, "randomize", 20, 8, "euler", "normal", 1);
+        def.link(5, 0, -20, "0");
+        UiBuilder.N inst = b.node(30, "lat").out("LATENT").widgets(640, 3, "fixed");
+        inst.json.putObject("properties").set("proxyWidgets", json("[['5', 'width'], ['6', 'seed'], ['6', 'control_after_generate']]"));
+        ObjectNode p = prompt(b);
+        assertEquals(640, p.get("30:5").get("inputs").get("width").asInt());
+        assertEquals(512, p.get("30:5").get("inputs").get("height").asInt());
+        assertEquals(3, p.get("30:6").get("inputs").get("seed").asInt());
+        b.find(30).put("widgets_values", json("[]"));      // values kept inside, as templates save them
+        assertEquals(512, prompt(b).get("30:5").get("inputs").get("width").asInt());
+    }
+
     static UiNode node(UiWorkflow ui, String id) {
         return ui.graph().node(id);
     }
