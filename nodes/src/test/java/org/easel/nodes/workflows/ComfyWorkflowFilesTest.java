@@ -64,6 +64,17 @@ class ComfyWorkflowFilesTest {
         assertEquals(1, runner.savedImages(r).size());
     }
 
+    @Test
+    void oldApiPromptsWithTheUploadButtonStillValidate() throws Exception {
+        ObjectNode old = (ObjectNode) resource("img2img.api.json");
+        old.elements().forEachRemaining(n -> ((ObjectNode) n).remove("_meta"));
+        ((ObjectNode) old.get("10").get("inputs")).put("choose file to upload", "image");
+        ValidationResult v = runner.validate(old);
+        assertTrue(v.ok() && v.nodeErrors().isEmpty(), () -> String.join("\n", v.describe()));
+        UiWorkflow ui = converter.toWorkflow(old.deepCopy());
+        assertEquals(Json.parse("[\"easel-sample.png\", \"image\"]"), ui.graph().node("10").widgetsValues());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"txt2img", "img2img", "hires-fix", "sd35-text-encoders", "subgraph"})
     void editorFileSurvivesWritingAndTheApiRoundTrip(String name) throws Exception {
