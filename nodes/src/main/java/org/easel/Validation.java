@@ -12,10 +12,10 @@ import org.easel.engine.validation.ValidationResult;
 
 /**
  * What {@link Easel#validate} found, as values: the {@link Problem}s (one per node and input, or about the
- * whole workflow), the output nodes that will run, the parsed prompt with the engine's validation
- * result, the editor workflow the file carried (null for API JSON, or when overrides changed the prompt) and
- * what converting an editor workflow had to tolerate, for running it ({@link Easel#run(Validation, String, com.fasterxml.jackson.databind.JsonNode,
- * org.easel.engine.exec.ExecutionListener)}).
+ * whole workflow), the output nodes that will run, the parsed prompt with the engine's validation result,
+ * the editor workflow the file carried (null for API JSON, or when overrides changed the prompt) and what
+ * converting an editor workflow had to tolerate, for running it with
+ * {@code Easel.run(Validation, promptId, extraData, listener)}.
  * <p>
  * {@link #runnable()} is true when at least one output can run; outputs whose inputs are invalid are
  * skipped and their problems listed, as ComfyUI does. {@link #valid()} is true only when nothing is wrong.

@@ -20,6 +20,9 @@ import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
 import org.easel.engine.workflow.WorkflowConverter;
 import org.easel.engine.workflow.WorkflowException;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.codec.PngWriter;
+import org.easel.nodes.codec.PythonJson;
 import org.easel.nodes.types.FloatTensor;
 
 /**

@@ -13,12 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
 import org.easel.engine.exec.ExecutionResult;
 import org.easel.engine.workflow.UiWorkflow;
 import org.easel.engine.workflow.WorkflowConverter;
-import org.easel.nodes.image.PngChunks;
+import org.easel.nodes.codec.PngChunks;
 import org.easel.nodes.pipeline.Pipeline.Picture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -228,7 +229,7 @@ class TextToImageTest {
     void cfgOneFollowsThePrompt() {
         Picture p = pipe.picture(Pipeline.textToImage("a purple square on the right", "a red circle", 256, 256, 13, 16, 1.0,
                 "euler", "sgm_uniform", "cfg1"));
-        java.util.function.IntPredicate purple = i -> p.r()[i] > 0.4f && p.r()[i] < 0.7f && p.g()[i] < 0.35f && p.b()[i] > 0.55f;
+        IntPredicate purple = i -> p.r()[i] > 0.4f && p.r()[i] < 0.7f && p.g()[i] < 0.35f && p.b()[i] > 0.55f;
         double right = p.fraction(purple, 0.6, 0.35, 0.9, 0.65);
         System.out.printf("cfg 1: purple square right %.3f, red %.3f%n", right, p.fraction(p::red));
         assertTrue(right > 0.8, "purple square on the right: " + right);

@@ -1,9 +1,10 @@
-package org.easel.nodes.image;
+package org.easel.nodes.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import org.easel.nodes.image.ImageOps.BlendMode;
+import java.util.Arrays;
+import org.easel.nodes.imaging.ImageOps.BlendMode;
 import org.easel.nodes.types.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class ImageOpsTest {
     void blendResizesSecondImage() {
         FloatTensor a = FloatTensor.zeros(2, 4, 6, 3);
         float[] ones = new float[3 * 3 * 3];
-        java.util.Arrays.fill(ones, 1f);
+        Arrays.fill(ones, 1f);
         FloatTensor out = ImageOps.blend(a, FloatTensor.of(ones, 1, 3, 3, 3), 1.0, BlendMode.NORMAL);
         assertArrayEquals(new int[] {2, 4, 6, 3}, out.shape());
         for (float v : out.toArray()) assertEquals(1f, v, 1e-6f);
@@ -66,7 +67,7 @@ class ImageOpsTest {
         assertEquals(0.5f, p.image().get(0));
         assertEquals(0f, p.image().get(4 * 3));
         float[] m = p.mask().toArray();
-        float[] row = java.util.Arrays.copyOfRange(m, 5 * 14, 5 * 14 + 8);
+        float[] row = Arrays.copyOfRange(m, 5 * 14, 5 * 14 + 8);
         assertArrayEquals(new float[] {1, 1, 1, 1, 1, 4 / 9f, 1 / 9f, 0}, row, 1e-6f);
         // feathering too large for the image: hard mask
         float[] hard = ImageOps.padForOutpaint(img, 4, 0, 0, 0, 5).mask().toArray();
@@ -77,7 +78,7 @@ class ImageOpsTest {
     void compositeMaskedClipsAndBlends() {
         FloatTensor dst = FloatTensor.zeros(1, 3, 3, 3);
         float[] s = new float[2 * 2 * 3];
-        java.util.Arrays.fill(s, 1f);
+        Arrays.fill(s, 1f);
         FloatTensor src = FloatTensor.of(s, 1, 2, 2, 3);
         float[] out = ImageOps.compositeMasked(dst, src, 2, -1, false, null).toArray();
         // only source pixel (x=0,y=1) lands, at destination (2,0)

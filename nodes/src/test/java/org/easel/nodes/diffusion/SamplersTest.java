@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -106,7 +107,7 @@ class SamplersTest {
             throws Exception {
         double[] err = errors(sampler, NS, tEnd);
         double[] r = ratios(err);
-        System.out.printf(java.util.Locale.ROOT, "order %-12s tEnd=%.2f errors %s ratios %s%n", sampler, tEnd,
+        System.out.printf(Locale.ROOT, "order %-12s tEnd=%.2f errors %s ratios %s%n", sampler, tEnd,
                 Arrays.toString(err), Arrays.toString(r));
         double last = r[r.length - 1];
         assertTrue(last >= lo && last <= hi,
@@ -178,6 +179,12 @@ class SamplersTest {
             assertFalse(Samplers.isDeterministic(n), n);
         }
         assertThrows(IllegalArgumentException.class, () -> Samplers.isDeterministic("lms"));
+        assertEquals(List.of("dpm_2", "uni_pc", "uni_pc_bh2"),
+                Samplers.ALL.stream().filter(Samplers.Sampler::discardsPenultimateSigma).map(Samplers.Sampler::name).toList());
+        assertEquals(List.of("dpmpp_sde", "dpmpp_2m_sde"),
+                Samplers.ALL.stream().filter(Samplers.Sampler::logSnr).map(Samplers.Sampler::name).toList());
+        assertEquals("heun", Samplers.get("HEUN").name());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Samplers.get("lms")).getMessage().contains("uni_pc_bh2"));
         assertThrows(IllegalArgumentException.class,
                 () -> Samplers.sample("euler_ancestral", new GaussianDenoiser(), new float[4], uniformT(4, 0.0), null, null));
     }
@@ -269,7 +276,7 @@ class SamplersTest {
             }
             double mean = sum / PER_DIM;
             double std = Math.sqrt(sq / PER_DIM - mean * mean);
-            System.out.printf(java.util.Locale.ROOT, "dist %-16s N=%d dim %d: mean %.4f (want %.2f)  std %.4f (want %.4f)%n",
+            System.out.printf(Locale.ROOT, "dist %-16s N=%d dim %d: mean %.4f (want %.2f)  std %.4f (want %.4f)%n",
                     name, steps, d, mean, M[d], std, wantStd[d]);
             assertEquals(M[d], mean, 0.02 * S[d] + 0.005, name + " mean of dim " + d);
             assertEquals(wantStd[d], std, 0.03 * S[d], name + " std of dim " + d);

@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 /**
  * Fresh standard-normal noise of the latent's length, for ancestral/SDE samplers. Each call returns

@@ -1,13 +1,17 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.sd3;
 
+import java.nio.FloatBuffer;
+import java.util.function.UnaryOperator;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeException;
-import org.easel.nodes.image.ImageScaling;
+import org.easel.nodes.diffusion.Denoiser;
+import org.easel.nodes.diffusion.FlowModelSampling;
+import org.easel.nodes.diffusion.Samplers;
+import org.easel.nodes.diffusion.SeededNoise;
+import org.easel.nodes.diffusion.StepCallback;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
-import org.easel.nodes.sd3.LatentPreview;
-import org.easel.nodes.sd3.Sd3Denoiser;
-import org.easel.nodes.sd3.Sd3Model;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
@@ -23,20 +27,19 @@ public final class SamplingRun {
 
     private SamplingRun() {}
 
-    /** Timing of the last run on this thread, for the benchmark: total and inside session.run. */
-    public record Timing(long totalNanos, long runNanos, int modelCalls) {}
-
-    private static final ThreadLocal<Timing> LAST = new ThreadLocal<>();
-
-    public static Timing lastTiming() { return LAST.get(); }
-
     /**
      * @param sigmas    the schedule (first = starting noise level)
      * @param addNoise  false = start from the latent as it is (KSamplerAdvanced add_noise=disable)
      */
     public static Latent sample(NodeContext ctx, Sd3Model model, long seed, double cfg, String sampler, double[] sigmas,
                                 Conditioning positive, Conditioning negative, Latent latent, boolean addNoise) throws Exception {
-        long t0 = System.nanoTime();
+        return sample(ctx, model, seed, cfg, sampler, sigmas, positive, negative, latent, addNoise, UnaryOperator.identity());
+    }
+
+    /** As above, with the sampler calling {@code wrap.apply(denoiser)} (e.g. a benchmark timing each model call). */
+    public static Latent sample(NodeContext ctx, Sd3Model model, long seed, double cfg, String sampler, double[] sigmas,
+                                Conditioning positive, Conditioning negative, Latent latent, boolean addNoise,
+                                UnaryOperator<Denoiser> wrap) throws Exception {
         if (sigmas.length <= 1) return latent;                        // denoise 0: nothing to do
         Latent in = fixEmptyChannels(latent, model.latentChannels());
         if (in.channels() != model.latentChannels()) {
@@ -60,9 +63,8 @@ public final class SamplingRun {
             if (!missing.isEmpty()) {
                 throw new NodeException(ctx.nodeId(), null, "model", model.transformer() + " is not an SD3 transformer: it lacks inputs " + missing);
             }
-            long run0 = session.nanosInRun();
             try (Sd3Denoiser cfgDenoiser = new Sd3Denoiser(session, ms, positive, negative, cfg, b, c, h, w)) {
-            Denoiser denoiser = mask == null ? cfgDenoiser : inpaint(cfgDenoiser, ms, latentIn, noise, mask);
+            Denoiser denoiser = wrap.apply(mask == null ? cfgDenoiser : inpaint(cfgDenoiser, ms, latentIn, noise, mask));
             int total = sigmas.length - 1;
             boolean previews = ctx.wantsPreviews();
             StepCallback cb = (step, steps, xs, denoised) -> {
@@ -74,7 +76,6 @@ public final class SamplingRun {
             ctx.progress(0, total);
             float[] out = Samplers.sample(sampler, denoiser, x, sigmas, SeededNoise.source(seed, n), cb, ms);
             out = ms.inverseNoiseScaling(sigmas[sigmas.length - 1], out);
-            LAST.set(new Timing(System.nanoTime() - t0, session.nanosInRun() - run0, cfgDenoiser.calls()));
             return in.withSamples(FloatTensor.wrap(model.processOut(out), b, c, h, w));
             }
         }
@@ -112,7 +113,7 @@ public final class SamplingRun {
     /** ComfyUI's fix_empty_latent_channels: an all-zero latent of the wrong width becomes zeros of the right one. */
     static Latent fixEmptyChannels(Latent l, int channels) {
         if (l.channels() == channels) return l;
-        java.nio.FloatBuffer buf = l.samples().buffer();
+        FloatBuffer buf = l.samples().buffer();
         while (buf.hasRemaining()) if (buf.get() != 0f) return l;
         return l.withSamples(FloatTensor.zeros(l.batch(), channels, l.height(), l.width()));
     }

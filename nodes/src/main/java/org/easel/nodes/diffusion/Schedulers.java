@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,7 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -63,7 +64,7 @@ public final class PythonJson {
             String mant = parts[0].endsWith(".0") ? parts[0].substring(0, parts[0].length() - 2) : parts[0];
             int exp = Integer.parseInt(parts[1]);
             if (exp >= -4 && exp < 16) {
-                String plain = new java.math.BigDecimal(s).stripTrailingZeros().toPlainString();
+                String plain = new BigDecimal(s).stripTrailingZeros().toPlainString();
                 return plain.contains(".") ? plain : plain + ".0";
             }
             return mant + "e" + (exp < 0 ? "-" : "+") + String.format("%02d", Math.abs(exp));

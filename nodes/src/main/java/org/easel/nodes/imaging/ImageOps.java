@@ -1,7 +1,8 @@
-package org.easel.nodes.image;
+package org.easel.nodes.imaging;
 
-import org.easel.nodes.image.ImageScaling.Crop;
-import org.easel.nodes.image.ImageScaling.Method;
+import java.util.Arrays;
+import org.easel.nodes.imaging.ImageScaling.Crop;
+import org.easel.nodes.imaging.ImageScaling.Method;
 import org.easel.nodes.types.FloatTensor;
 
 /** Small IMAGE [B,H,W,C] and MASK [B,H,W] operations behind ComfyUI's core image nodes. */
@@ -111,14 +112,14 @@ public final class ImageOps {
         int b = image.dim(0), h = image.dim(1), w = image.dim(2), c = image.dim(3);
         int nh = h + top + bottom, nw = w + left + right;
         float[] s = image.toArray(), d = new float[b * nh * nw * c];
-        java.util.Arrays.fill(d, 0.5f);
+        Arrays.fill(d, 0.5f);
         for (int bi = 0; bi < b; bi++) {
             for (int y = 0; y < h; y++) {
                 System.arraycopy(s, ((bi * h + y) * w) * c, d, ((bi * nh + y + top) * nw + left) * c, w * c);
             }
         }
         float[] m = new float[nh * nw];
-        java.util.Arrays.fill(m, 1f);
+        Arrays.fill(m, 1f);
         boolean feather = feathering > 0 && feathering * 2 < h && feathering * 2 < w;
         for (int i = 0; i < h; i++) {
             for (int j = 0; j < w; j++) {
@@ -199,7 +200,7 @@ public final class ImageOps {
     /** SolidMask: [1,H,W] filled with {@code value}. */
     public static FloatTensor solidMask(float value, int width, int height) {
         float[] d = new float[width * height];
-        java.util.Arrays.fill(d, value);
+        Arrays.fill(d, value);
         return FloatTensor.wrap(d, 1, height, width);
     }
 

@@ -1,12 +1,14 @@
-package org.easel.nodes.image;
+package org.easel.nodes.imaging;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.easel.nodes.image.ImageScaling.Crop;
-import org.easel.nodes.image.ImageScaling.Method;
+import java.util.Arrays;
+import java.util.Random;
+import org.easel.nodes.imaging.ImageScaling.Crop;
+import org.easel.nodes.imaging.ImageScaling.Method;
 import org.easel.nodes.types.FloatTensor;
 import org.junit.jupiter.api.Test;
 
@@ -25,13 +27,13 @@ class ImageScalingTest {
         int[][] sizes = {{7, 5, 19, 13}, {19, 13, 7, 5}, {8, 8, 3, 11}};
         for (int[] s : sizes) {
             float[] d = new float[2 * s[1] * s[0] * 3];
-            java.util.Arrays.fill(d, c);
+            Arrays.fill(d, c);
             FloatTensor img = FloatTensor.of(d, 2, s[1], s[0], 3);
             for (Method m : Method.values()) {
                 FloatTensor out = ImageScaling.scaleImage(img, s[2], s[3], m, Crop.DISABLED);
                 assertArrayEquals(new int[] {2, s[3], s[2], 3}, out.shape(), m.name());
                 float[] o = out.toArray();
-                for (int i = 0; i < o.length; i++) assertEquals(c, o[i], 1e-6, m + " " + java.util.Arrays.toString(s) + " at " + i);
+                for (int i = 0; i < o.length; i++) assertEquals(c, o[i], 1e-6, m + " " + Arrays.toString(s) + " at " + i);
             }
         }
     }
@@ -68,7 +70,7 @@ class ImageScalingTest {
     @Test
     void areaDownscaleByTwoIsBlockMean() {
         float[] d = new float[2 * 4 * 6];
-        java.util.Random r = new java.util.Random(1);
+        Random r = new Random(1);
         for (int i = 0; i < d.length; i++) d[i] = r.nextFloat();
         FloatTensor t = FloatTensor.of(d, 2, 1, 4, 6); // batch 2, non-square
         float[] o = ImageScaling.scalePlanar(t, 3, 2, Method.AREA, Crop.DISABLED).toArray();
@@ -198,7 +200,7 @@ class ImageScalingTest {
     void centerCropPortrait512x768To512x512() {
         // IMAGE [1,768,512,1] with value = row; center crop keeps rows 128..639
         float[] d = new float[768 * 512];
-        for (int y = 0; y < 768; y++) java.util.Arrays.fill(d, y * 512, (y + 1) * 512, y);
+        for (int y = 0; y < 768; y++) Arrays.fill(d, y * 512, (y + 1) * 512, y);
         FloatTensor out = ImageScaling.scaleImage(FloatTensor.of(d, 1, 768, 512, 1), 512, 512, Method.BILINEAR, Crop.CENTER);
         assertArrayEquals(new int[] {1, 512, 512, 1}, out.shape());
         assertEquals(128f, out.get(0), 1e-4);
@@ -207,7 +209,7 @@ class ImageScalingTest {
 
     @Test
     void batchAndChannelsAreIndependent() {
-        java.util.Random r = new java.util.Random(7);
+        Random r = new Random(7);
         float[] d = new float[2 * 5 * 7 * 3];
         int item = 5 * 7 * 3;
         for (int i = 0; i < item; i++) {

@@ -1,5 +1,6 @@
-package org.easel.nodes.image;
+package org.easel.nodes.imaging;
 
+import java.util.List;
 import org.easel.nodes.types.FloatTensor;
 
 /**
@@ -53,9 +54,9 @@ public final class ImageScaling {
     }
 
     /** The names ComfyUI lists for ImageScale / ImageScaleBy / ImageScaleToTotalPixels. */
-    public static final java.util.List<String> UPSCALE_METHODS =
-            java.util.List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos");
-    public static final java.util.List<String> CROP_METHODS = java.util.List.of("disabled", "center");
+    public static final List<String> UPSCALE_METHODS =
+            List.of("nearest-exact", "bilinear", "area", "bicubic", "lanczos");
+    public static final List<String> CROP_METHODS = List.of("disabled", "center");
 
     // ------------------------------------------------------------------------------------------
     // Node-level helpers (ImageScale, ImageScaleBy, ImageScaleToTotalPixels)
@@ -390,7 +391,7 @@ public final class ImageScaling {
     }
 
     /** numpy {@code np.clip(255. * x, 0, 255).astype(np.uint8)} on float32 input. */
-    static int toUint8(float x) {
+    public static int toUint8(float x) {
         float v = 255f * x;
         if (Float.isNaN(v)) return 0;
         if (v <= 0f) return 0;
@@ -477,7 +478,7 @@ public final class ImageScaling {
 
     // ---- layout helpers --------------------------------------------------------------------
 
-    static void requireImage(FloatTensor image) {
+    public static void requireImage(FloatTensor image) {
         if (image.rank() != 4) throw new IllegalArgumentException("IMAGE must be [B,H,W,C], got " + image);
     }
 

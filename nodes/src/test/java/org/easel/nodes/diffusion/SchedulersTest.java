@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,7 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Sigma tables from the reference (sd3-pipeline.md §3.7), flow shift 3. */
+/** Published sigma tables of ComfyUI's schedulers for flow shift 3 (leading and trailing values). */
 class SchedulersTest {
     private static final double TOL = 1e-5;
     private final FlowModelSampling ms = new FlowModelSampling(3.0);
@@ -33,7 +33,7 @@ class SchedulersTest {
         }
     }
 
-    /** Checks the given leading and trailing values (the reference elides the middle with "…"). */
+    /** Checks the given leading and trailing values (the tables give only those). */
     private static void assertEnds(double[] head, double[] tail, int length, double[] actual) {
         assertEquals(length, actual.length);
         for (int i = 0; i < head.length; i++) assertEquals(head[i], actual[i], TOL, "head " + i);

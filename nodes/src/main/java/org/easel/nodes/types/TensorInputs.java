@@ -1,18 +1,13 @@
-package org.easel.nodes.image;
+package org.easel.nodes.types;
 
 import org.easel.engine.NodeException;
 import org.easel.engine.NodeInputs;
-import org.easel.nodes.latent.EmptySD3LatentImage;
-import org.easel.nodes.types.FloatTensor;
-import org.easel.nodes.types.Latent;
 
 /**
  * Shared input checks and batch helpers of the image/mask/latent toolbox nodes: every failure is a
  * {@link NodeException} naming the offending input.
  */
 public final class TensorInputs {
-    /** ComfyUI's MAX_RESOLUTION. */
-    public static final int MAX = EmptySD3LatentImage.MAX_RESOLUTION;
 
     private TensorInputs() {}
 
@@ -54,9 +49,9 @@ public final class TensorInputs {
         if (width < 1 || height < 1) {
             throw in.error(input, input + ": the result would be empty (" + width + "×" + height + " px)");
         }
-        if (width > MAX || height > MAX) {
+        if (width > Limits.MAX_RESOLUTION || height > Limits.MAX_RESOLUTION) {
             throw in.error(input, input + ": the result would be " + width + "×" + height + " px, over the limit of "
-                    + MAX + " px per side");
+                    + Limits.MAX_RESOLUTION + " px per side");
         }
     }
 

@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 /**
  * Called after every sampler step (after the model call of step {@code step}, before x is advanced,

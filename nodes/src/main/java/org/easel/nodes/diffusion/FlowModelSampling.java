@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 /**
  * Model sampling for rectified-flow models (SD3/SD3.5): ComfyUI's {@code ModelSamplingDiscreteFlow}

@@ -1,4 +1,4 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;

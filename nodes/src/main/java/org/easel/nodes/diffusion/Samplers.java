@@ -1,8 +1,11 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Collectors;
 
 /**
  * k-diffusion style samplers for rectified-flow (ComfyUI {@code CONST}) models such as SD3/SD3.5.
@@ -14,7 +17,8 @@ import java.util.Objects;
  * float, like ComfyUI's float32 tensors. The probability-flow ODE is the k-diffusion one,
  * {@code dx/dsigma = (x - D(x, sigma)) / sigma}, which for flow models is exactly the velocity.
  *
- * <p>Samplers ({@link #NAMES}, ComfyUI order and names; stochastic ones use eta = 1, s_noise = 1):
+ * <p>Samplers (the table {@link #ALL}: adding one is a line there plus its function; ComfyUI order and names;
+ * stochastic ones use eta = 1, s_noise = 1):
  * <ul>
  *   <li><b>euler</b>: {@code x += (x - D)/sigma * (sigma' - sigma)} (= diffusers FlowMatchEuler).</li>
  *   <li><b>euler_ancestral</b>: ComfyUI's rectified-flow variant {@code sample_euler_ancestral_RF}:
@@ -49,10 +53,40 @@ import java.util.Objects;
  * coefficients.
  */
 public final class Samplers {
+    /** One sampler's algorithm: {@code x} is the caller's copy and may be updated in place. */
+    @FunctionalInterface
+    public interface Algorithm {
+        float[] sample(Denoiser model, float[] x, double[] sigmas, NoiseSource noise, StepCallback cb) throws Exception;
+    }
+
+    /**
+     * A sampler: its ComfyUI name; whether it uses no noise after the initial latent; whether ComfyUI's
+     * KSampler drops the penultimate sigma for it; whether it works in log-SNR and so needs the first sigma
+     * offset below 1; and the function.
+     */
+    public record Sampler(String name, boolean deterministic, boolean discardsPenultimateSigma, boolean logSnr,
+                          Algorithm algorithm) {}
+
+    private static final boolean DETERMINISTIC = true, STOCHASTIC = false, DISCARD = true, KEEP = false, SNR = true, PLAIN = false;
+
+    /** Every sampler, in ComfyUI's order. */
+    public static final List<Sampler> ALL = List.of(
+            new Sampler("euler", DETERMINISTIC, KEEP, PLAIN, (m, x, s, n, cb) -> euler(m, x, s, cb)),
+            new Sampler("euler_ancestral", STOCHASTIC, KEEP, PLAIN, Samplers::eulerAncestralRF),
+            new Sampler("heun", DETERMINISTIC, KEEP, PLAIN, (m, x, s, n, cb) -> heun(m, x, s, cb)),
+            new Sampler("dpm_2", DETERMINISTIC, DISCARD, PLAIN, (m, x, s, n, cb) -> dpm2(m, x, s, cb)),
+            new Sampler("dpmpp_sde", STOCHASTIC, KEEP, SNR, Samplers::dpmppSde),
+            new Sampler("dpmpp_2m", DETERMINISTIC, KEEP, PLAIN, (m, x, s, n, cb) -> dpmpp2m(m, x, s, cb)),
+            new Sampler("dpmpp_2m_sde", STOCHASTIC, KEEP, SNR, Samplers::dpmpp2mSde),
+            new Sampler("lcm", STOCHASTIC, KEEP, PLAIN, Samplers::lcm),
+            new Sampler("ddim", DETERMINISTIC, KEEP, PLAIN, (m, x, s, n, cb) -> euler(m, x, s, cb)),
+            new Sampler("uni_pc", DETERMINISTIC, DISCARD, PLAIN, (m, x, s, n, cb) -> uniPc(m, x, s, false, cb)),
+            new Sampler("uni_pc_bh2", DETERMINISTIC, DISCARD, PLAIN, (m, x, s, n, cb) -> uniPc(m, x, s, true, cb)));
+
     /** Supported sampler names, in ComfyUI's order. */
-    public static final List<String> NAMES = List.of(
-            "euler", "euler_ancestral", "heun", "dpm_2", "dpmpp_sde", "dpmpp_2m", "dpmpp_2m_sde", "lcm",
-            "ddim", "uni_pc", "uni_pc_bh2");
+    public static final List<String> NAMES = ALL.stream().map(Sampler::name).toList();
+
+    private static final Map<String, Sampler> BY_NAME = ALL.stream().collect(Collectors.toUnmodifiableMap(Sampler::name, x -> x));
 
     private static final double ETA = 1.0;
     private static final double S_NOISE = 1.0;
@@ -61,32 +95,21 @@ public final class Samplers {
     private Samplers() {
     }
 
+    /** The sampler called {@code name} (case-insensitive). @throws IllegalArgumentException for an unknown name */
+    public static Sampler get(String name) {
+        Sampler s = BY_NAME.get(name == null ? "" : name.toLowerCase(Locale.ROOT));
+        if (s == null) throw new IllegalArgumentException("unknown sampler '" + name + "'; known: " + NAMES);
+        return s;
+    }
+
     /** True for samplers that use no noise after the initial latent. */
     public static boolean isDeterministic(String name) {
-        switch (canonical(name)) {
-            case "euler":
-            case "heun":
-            case "dpm_2":
-            case "dpmpp_2m":
-            case "ddim":
-            case "uni_pc":
-            case "uni_pc_bh2":
-                return true;
-            case "euler_ancestral":
-            case "dpmpp_sde":
-            case "dpmpp_2m_sde":
-            case "lcm":
-                return false;
-            default:
-                throw unknown(name);
-        }
+        return get(name).deterministic();
     }
 
     /** ComfyUI KSampler's DISCARD_PENULTIMATE_SIGMA_SAMPLERS (of the samplers provided here). */
     public static boolean discardsPenultimateSigma(String name) {
-        String n = canonical(name);
-        if (!NAMES.contains(n)) throw unknown(name);
-        return n.equals("dpm_2") || n.equals("uni_pc") || n.equals("uni_pc_bh2");
+        return get(name).discardsPenultimateSigma();
     }
 
     /** Samples with SD3 model sampling (shift 3) for the SNR offset of the first sigma. */
@@ -104,10 +127,9 @@ public final class Samplers {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(x, "x");
         Objects.requireNonNull(sigmas, "sigmas");
-        String n = canonical(name);
-        if (!NAMES.contains(n)) throw unknown(name);
-        if (!isDeterministic(n) && noise == null) {
-            throw new IllegalArgumentException("sampler " + n + " needs a NoiseSource");
+        Sampler sampler = get(name);
+        if (!sampler.deterministic() && noise == null) {
+            throw new IllegalArgumentException("sampler " + sampler.name() + " needs a NoiseSource");
         }
         for (int i = 0; i < sigmas.length; i++) {
             if (!(sigmas[i] >= 0.0) || Double.isInfinite(sigmas[i])) {
@@ -117,39 +139,7 @@ public final class Samplers {
         float[] xs = x.clone();
         if (sigmas.length <= 1) return xs;
         StepCallback callback = cb == null ? (s, t, a, b) -> { } : cb;
-        switch (n) {
-            case "euler":
-            case "ddim":
-                return euler(model, xs, sigmas, callback);
-            case "euler_ancestral":
-                return eulerAncestralRF(model, xs, sigmas, noise, callback);
-            case "heun":
-                return heun(model, xs, sigmas, callback);
-            case "dpm_2":
-                return dpm2(model, xs, sigmas, callback);
-            case "dpmpp_sde":
-                return dpmppSde(model, xs, snrSigmas(sigmas, ms), noise, callback);
-            case "dpmpp_2m":
-                return dpmpp2m(model, xs, sigmas, callback);
-            case "dpmpp_2m_sde":
-                return dpmpp2mSde(model, xs, snrSigmas(sigmas, ms), noise, callback);
-            case "lcm":
-                return lcm(model, xs, sigmas, noise, callback);
-            case "uni_pc":
-                return uniPc(model, xs, sigmas, false, callback);
-            case "uni_pc_bh2":
-                return uniPc(model, xs, sigmas, true, callback);
-            default:
-                throw unknown(name);
-        }
-    }
-
-    private static String canonical(String name) {
-        return name == null ? "" : name.toLowerCase(Locale.ROOT);
-    }
-
-    private static IllegalArgumentException unknown(String name) {
-        return new IllegalArgumentException("unknown sampler '" + name + "'; known: " + NAMES);
+        return sampler.algorithm().sample(model, xs, sampler.logSnr() ? snrSigmas(sigmas, ms) : sigmas, noise, callback);
     }
 
     private static double[] snrSigmas(double[] sigmas, FlowModelSampling ms) {
@@ -521,7 +511,7 @@ public final class Samplers {
             if (k == 2) {
                 rhosP = new double[] {0.5};
             } else if (k > 2) {
-                rhosP = solve(subMatrix(rMat, k - 1), java.util.Arrays.copyOf(bVec, k - 1));
+                rhosP = solve(subMatrix(rMat, k - 1), Arrays.copyOf(bVec, k - 1));
             }
             double[] rhosC = null;
             if (useCorrector) {

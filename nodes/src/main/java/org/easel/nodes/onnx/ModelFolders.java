@@ -1,27 +1,47 @@
-package org.easel.nodes.loaders;
+package org.easel.nodes.onnx;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
+import org.easel.engine.schema.Folders;
 
 /**
  * The models folder, laid out like ComfyUI's: {@code checkpoints/}, {@code text_encoders/}, {@code vae/},
  * {@code diffusion_models/}, {@code upscale_models/}. A model is either a folder (an ONNX export) or a
- * single {@code .onnx} file. Lists what each folder holds (for combo widgets) and resolves a name safely.
+ * single {@code .onnx} file ({@link #EXTENSIONS}). The one list of model folders and what they hold: the
+ * loader nodes' choices and the server's {@code /models} routes both come from here.
  */
 public final class ModelFolders {
+    /** The folders Easel knows, in ComfyUI's names. */
     public static final List<String> FOLDERS = List.of("checkpoints", "text_encoders", "vae", "diffusion_models",
             "upscale_models", "clip", "unet", "loras", "embeddings", "controlnet");
 
+    /** The file extensions a single-file model can have (what ONNX Runtime loads). */
+    public static final List<String> EXTENSIONS = List.of(".onnx");
+
     private ModelFolders() {}
 
-    /** Entries of a model folder: sub-folders that hold a model, and {@code .onnx} files; sorted, '/'-separated. */
-    public static List<String> list(Environment env, String folder) {
+    /** {@code /models}: the known folders plus any other visible folder under the models folder, sorted. */
+    public static List<String> folders(Folders env) {
+        TreeSet<String> names = new TreeSet<>(FOLDERS);
+        try (Stream<Path> s = Files.list(env.modelsDir())) {
+            s.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(names::add);
+        } catch (IOException e) {
+            // no models folder yet: the known folders
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * {@code /models/<folder>} and the loaders' choices: sub-folders that hold a model, and model files
+     * ({@link #EXTENSIONS}, other than a folder's own {@code model.onnx}); sorted, '/'-separated.
+     */
+    public static List<String> list(Folders env, String folder) {
         Path root = env.modelsDir().resolve(folder);
         List<String> names = new ArrayList<>();
         if (!Files.isDirectory(root)) return names;
@@ -48,7 +68,7 @@ public final class ModelFolders {
     private static boolean isModel(String folder, Path p) {
         if (Files.isRegularFile(p)) {
             String n = p.getFileName().toString();
-            return n.endsWith(".onnx") && !n.equals("model.onnx");
+            return EXTENSIONS.stream().anyMatch(n::endsWith) && !n.equals("model.onnx");
         }
         if (!Files.isDirectory(p)) return false;
         if (folder.equals("checkpoints")) {
@@ -62,7 +82,7 @@ public final class ModelFolders {
     }
 
     /** The path of {@code name} inside {@code models/<folder>}; refuses names that leave the folder. */
-    public static Path resolve(Environment env, String folder, String name) {
+    public static Path resolve(Folders env, String folder, String name) {
         Path root = env.modelsDir().resolve(folder).toAbsolutePath().normalize();
         Path p = root.resolve(name).normalize();
         if (name.isBlank() || !p.startsWith(root) || p.equals(root)) {

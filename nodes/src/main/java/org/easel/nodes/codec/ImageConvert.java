@@ -1,5 +1,6 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
@@ -8,7 +9,9 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,7 +21,9 @@ import java.util.Locale;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Limits;
 
 /**
  * Conversions between IMAGE tensors [B,H,W,C] (float 0..1) and {@link BufferedImage}, and
@@ -32,9 +37,6 @@ import org.easel.nodes.types.FloatTensor;
  */
 public final class ImageConvert {
     private ImageConvert() {}
-
-    /** Largest accepted width or height of a loaded image. */
-    public static final int MAX_SIDE = 16384;
 
     /** LoadImage's outputs: IMAGE [N,H,W,3] and MASK [N,h,w] (1 − alpha, or zeros 64×64 without alpha). */
     public record Loaded(FloatTensor image, FloatTensor mask, String format, int frames) {}
@@ -156,7 +158,7 @@ public final class ImageConvert {
             }
         } else {
             int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
-            boolean hasA = cm.hasAlpha() && (!(cm instanceof IndexColorModel icm) || icm.getTransparency() != java.awt.Transparency.OPAQUE);
+            boolean hasA = cm.hasAlpha() && (!(cm instanceof IndexColorModel icm) || icm.getTransparency() != Transparency.OPAQUE);
             if (hasA) alpha = new int[n];
             for (int i = 0; i < n; i++) {
                 int p = argb[i];
@@ -239,7 +241,7 @@ public final class ImageConvert {
     /** {@link #load(Path)} on in-memory file bytes; {@code name} is used in error messages. */
     public static Loaded load(byte[] bytes, String name) {
         if (bytes.length == 0) throw new IllegalArgumentException("Invalid image file: " + name + " (empty file)");
-        try (ImageInputStream iis = ImageIO.createImageInputStream(new java.io.ByteArrayInputStream(bytes))) {
+        try (ImageInputStream iis = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
             Iterator<ImageReader> it = ImageIO.getImageReaders(iis);
             if (!it.hasNext()) {
                 throw new IllegalArgumentException("Invalid image file: " + name + " (not a recognised image format)");
@@ -283,9 +285,9 @@ public final class ImageConvert {
 
     private static void checkSize(String name, int w, int h) {
         if (w <= 0 || h <= 0) throw new IllegalArgumentException("Invalid image file: " + name + " (image has zero size " + w + "x" + h + ")");
-        if (w > MAX_SIDE || h > MAX_SIDE) {
+        if (w > Limits.MAX_RESOLUTION || h > Limits.MAX_RESOLUTION) {
             throw new IllegalArgumentException("Invalid image file: " + name + " (image " + w + "x" + h
-                    + " is larger than " + MAX_SIDE + " px per side)");
+                    + " is larger than " + Limits.MAX_RESOLUTION + " px per side)");
         }
     }
 
@@ -327,7 +329,7 @@ public final class ImageConvert {
             int p = 8;
             while (p + 12 <= b.length) {
                 int len = (b[p] & 255) << 24 | (b[p + 1] & 255) << 16 | (b[p + 2] & 255) << 8 | (b[p + 3] & 255);
-                String type = new String(b, p + 4, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+                String type = new String(b, p + 4, 4, StandardCharsets.ISO_8859_1);
                 if (len < 0) return 1;
                 if (type.equals("eXIf")) return tiff(b, p + 8, Math.min(b.length, p + 8 + len));
                 if (type.equals("IDAT") || type.equals("IEND")) return 1;
@@ -339,7 +341,7 @@ public final class ImageConvert {
         private static int webp(byte[] b) {
             int p = 12;
             while (p + 8 <= b.length) {
-                String type = new String(b, p, 4, java.nio.charset.StandardCharsets.ISO_8859_1);
+                String type = new String(b, p, 4, StandardCharsets.ISO_8859_1);
                 int len = (b[p + 4] & 255) | (b[p + 5] & 255) << 8 | (b[p + 6] & 255) << 16 | (b[p + 7] & 255) << 24;
                 if (len < 0) return 1;
                 if (type.equals("EXIF")) {

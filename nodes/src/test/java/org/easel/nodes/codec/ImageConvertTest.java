@@ -1,4 +1,4 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
 import javax.imageio.ImageIO;
@@ -145,7 +146,7 @@ class ImageConvertTest {
 
         // a real PNG cut in half
         byte[] png = PngWriter.encode(new BufferedImage(64, 64, BufferedImage.TYPE_INT_RGB), Map.of(), 0);
-        Path cut = Files.write(dir.resolve("cut.png"), java.util.Arrays.copyOf(png, png.length / 2));
+        Path cut = Files.write(dir.resolve("cut.png"), Arrays.copyOf(png, png.length / 2));
         assertThrows(IllegalArgumentException.class, () -> ImageConvert.load(cut));
 
         assertThrows(IllegalArgumentException.class, () -> ImageConvert.load(dir)); // a directory

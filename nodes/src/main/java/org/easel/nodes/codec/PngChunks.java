@@ -1,4 +1,4 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package org.easel.nodes.image;
+package org.easel.nodes.imaging;
 
 import java.util.ArrayList;
 import java.util.List;

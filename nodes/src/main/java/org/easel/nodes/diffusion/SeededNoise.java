@@ -1,4 +1,6 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
+
+import java.util.stream.IntStream;
 
 /**
  * Reproducible standard-normal noise. The algorithm is fixed and written out here so results are the
@@ -77,7 +79,7 @@ public final class SeededNoise {
         if (pairs <= chunk) {
             fillPairs(out, start, 0, pairs);
         } else {
-            java.util.stream.IntStream.range(0, (pairs + chunk - 1) / chunk).parallel()
+            IntStream.range(0, (pairs + chunk - 1) / chunk).parallel()
                     .forEach(c -> fillPairs(out, start, c * chunk, Math.min(pairs, (c + 1) * chunk)));
         }
         state = start + 2L * pairs * GOLDEN_GAMMA;

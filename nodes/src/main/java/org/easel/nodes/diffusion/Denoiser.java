@@ -1,4 +1,4 @@
-package org.easel.nodes.sampling;
+package org.easel.nodes.diffusion;
 
 /**
  * Predicts the clean latent x0 ("denoised") from {@code x} at noise level {@code sigma}.

@@ -1,4 +1,4 @@
-package org.easel.nodes.image;
+package org.easel.nodes.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,7 +62,7 @@ class PngWriterTest {
         assertArrayEquals(("latin\0caf\u00e9 \u00fc\u00df").getBytes(StandardCharsets.ISO_8859_1), chunks.get(3).data());
         byte[] itxt = chunks.get(4).data();
         byte[] head = "cjk\0\0\0\0\0".getBytes(StandardCharsets.ISO_8859_1);
-        assertArrayEquals(head, java.util.Arrays.copyOf(itxt, head.length));
+        assertArrayEquals(head, Arrays.copyOf(itxt, head.length));
         assertEquals("\u65e5\u672c\u8a9e \ud83d\ude00",
                 new String(itxt, head.length, itxt.length - head.length, StandardCharsets.UTF_8));
 
