@@ -15,6 +15,7 @@ import org.easel.engine.exec.OutputCache;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.easel.nodes.script.ScriptBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,10 +27,11 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks that print figures:",
                 "  engine   engine overhead: a chain of trivial nodes, first run and fully cached re-run (default)",
                 "  t2i      text-to-image on the demo model: time per run, share of sampling outside session.run, memory",
-                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled"})
+                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled",
+                "  script   script nodes: cold start, call latency, fresh context, IMAGE mapping vs an element copy"})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "engine", paramLabel = "WHAT",
-            description = "engine, t2i or upscale (default: ${DEFAULT-VALUE}).")
+            description = "engine, t2i, upscale or script (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
@@ -48,8 +50,11 @@ final class BenchCommand implements Callable<Integer> {
             case "engine": return engine();
             case "t2i": return PipelineBench.textToImage(Math.max(1, Math.min(iterations, 10)));
             case "upscale": return PipelineBench.upscale();
+            case "script":
+                ScriptBench.run(System.out, Math.min(iterations, 50));
+                return 0;
             default:
-                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale)");
+                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale, script)");
                 return 2;
         }
     }

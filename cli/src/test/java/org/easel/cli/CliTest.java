@@ -101,6 +101,28 @@ class CliTest extends CliHarness {
     }
 
     @Test
+    void scriptNodesFromTheFolderAndBesideTheWorkflow() throws Exception {
+        Path examples = Path.of("..", "workflows", "custom_nodes").toAbsolutePath().normalize();
+        assertEquals(0, run("nodes", "--custom-nodes", examples.toString()), err());
+        assertTrue(out().contains("Vignette") && out().contains("ColorGrade") && out().contains("ImageStats")
+                && out().contains("JavaScript"), out());
+        Path dir = home.resolve("flows");
+        Files.createDirectories(dir.resolve("custom_nodes"));
+        Files.writeString(dir.resolve("custom_nodes").resolve("triple.mjs"), "export default { name: \"Triple\","
+                + " inputs: { required: { x: [\"INT\"] } }, outputs: [\"INT\"], execute({ x }) { return 3 * x; } };");
+        Files.writeString(dir.resolve("flow.json"), "{\"1\": {\"class_type\": \"PrimitiveInt\", \"inputs\": {\"value\": 5}},"
+                + " \"2\": {\"class_type\": \"Triple\", \"inputs\": {\"x\": [\"1\", 0]}},"
+                + " \"3\": {\"class_type\": \"JavaScript\", \"inputs\": {\"code\": \"return `got ${a}`;\", \"a\": [\"2\", 0]}},"
+                + " \"4\": {\"class_type\": \"PreviewAny\", \"inputs\": {\"source\": [\"3\", 0]}}}");
+        assertEquals(0, run("run", dir.resolve("flow.json").toString(), "--set", "1.value=7"), err());
+        assertTrue(out().contains("#4: got 21"), out());
+        Files.writeString(dir.resolve("custom_nodes").resolve("triple.mjs"), "export default { name: \"Triple\","
+                + " inputs: { required: { x: [\"INT\"] } }, outputs: [\"INT\"], execute({ x }) { for (;;) {} } };");
+        assertEquals(1, run("run", dir.resolve("flow.json").toString(), "--script-timeout", "0.5"), err());
+        assertTrue(err().contains("node #2 (Triple): script triple.mjs: stopped after the time budget of 0.5 s"), err());
+    }
+
+    @Test
     void versionAndHelp() {
         assertEquals(0, run("--version"));
         assertTrue(out().startsWith("easel "), out());

@@ -39,6 +39,7 @@ import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
 import org.easel.engine.exec.Executor;
 import org.easel.engine.exec.OutputCache;
+import org.easel.nodes.script.CustomNodes;
 
 /**
  * Easel's HTTP + WebSocket server: ComfyUI's API (every route also under {@code /api/}) on Vert.x. The
@@ -63,6 +64,7 @@ public final class EaselServer implements AutoCloseable {
     private WorkerExecutor workers;
     private HttpServer http;
     private byte[] indexHtml;
+    private CustomNodes customNodes;
 
     public EaselServer(NodeRegistry registry, Environment env, ServerConfig config, PrintStream log) {
         this.registry = registry;
@@ -82,6 +84,7 @@ public final class EaselServer implements AutoCloseable {
         }
         store = new Store(env.userDir().resolve(config.dbFileName));
         prompts = new PromptService(registry, env, store, hub, executor, config.maxHistory, log, this::unloadModels);
+        customNodes = CustomNodes.load(registry, env, log).watch();   // script nodes, reloaded when their folder changes
         prompts.recoverAndStart();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         workers = vertx.createSharedWorkerExecutor("easel-io", 8);
@@ -106,6 +109,7 @@ public final class EaselServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (customNodes != null) customNodes.close();
         hub.closeAll();
         if (http != null) {
             try {
