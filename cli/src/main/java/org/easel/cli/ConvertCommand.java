@@ -5,7 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.easel.engine.NodeRegistry;
+import org.easel.Easel;
 import org.easel.engine.workflow.JsonText;
 import org.easel.engine.workflow.WorkflowException;
 import org.easel.engine.workflow.WorkflowFiles;
@@ -34,13 +34,19 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "OUT", description = "Write to this file instead of standard output.")
     Path out;
 
+    @Option(names = "--custom-nodes", paramLabel = "DIR",
+            description = "Folder of JavaScript custom nodes (default: <home>/custom_nodes; custom_nodes beside FILE too).")
+    Path customNodes;
+
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
         WorkflowFiles.Loaded loaded;
         String json;
-        try {
-            loaded = new WorkflowFiles(registry).read(file);
+        // the node schemas (with custom nodes, also those beside the file) give each widget's name
+        Easel.Builder builder = Easel.builder().prepare(false).extraCustomNodes(CommonOptions.besideWorkflow(file));
+        if (customNodes != null) builder.customNodes(customNodes);
+        try (Easel easel = builder.build()) {
+            loaded = new WorkflowFiles(easel.registry()).read(file);
             Target target = to != null ? to : switch (loaded.form()) {
                 case UI -> Target.api;
                 case API -> Target.ui;

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.easel.engine.Json;
+import org.easel.engine.NodeRegistry;
 import org.easel.nodes.codec.PngWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,12 +121,20 @@ class WorkflowRoutesTest {
 
     @Test
     void shippedEditorFilesConvertOnTheServer() throws Exception {
+        NodeRegistry registry = TestNodes.registry();
+        int checked = 0;
         try (var files = Files.list(WORKFLOWS.resolve("ui"))) {
             for (Path f : files.toList()) {
+                JsonNode expected = Json.MAPPER.readTree(WORKFLOWS.resolve(f.getFileName()).toFile());
+                boolean scripted = false;                    // script nodes live beside the workflow, not in this server
+                for (JsonNode n : expected) scripted |= !registry.contains(n.get("class_type").asText());
+                if (scripted) continue;
                 Harness.Resp r = postBytes("/api/workflow/to-prompt", Files.readAllBytes(f), "application/json");
                 assertEquals(200, r.status(), f + ": " + r.body());
-                assertEquals(untitled(Json.MAPPER.readTree(WORKFLOWS.resolve(f.getFileName()).toFile())), untitled(r.json().get("prompt")));
+                assertEquals(untitled(expected), untitled(r.json().get("prompt")));
+                checked++;
             }
         }
+        assertTrue(checked >= 5, "checked " + checked);
     }
 }

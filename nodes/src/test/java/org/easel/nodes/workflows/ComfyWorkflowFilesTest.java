@@ -11,13 +11,17 @@ import java.util.Iterator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
+import org.easel.Easel;
+import org.easel.Validation;
 import org.easel.engine.Json;
 import org.easel.engine.exec.ExecutionResult;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.workflow.UiWorkflow;
 import org.easel.engine.workflow.WorkflowConverter;
 import org.easel.engine.workflow.WorkflowFiles;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,10 +41,19 @@ class ComfyWorkflowFilesTest {
     static WorkflowRunner runner;
     static WorkflowConverter converter;
 
+    /** The node library plus the example script nodes in {@code workflows/custom_nodes}. */
+    static Easel withScripts;
+
     @BeforeAll
     static void setUp() throws Exception {
         runner = new WorkflowRunner(home);
         converter = new WorkflowConverter(runner.registry);
+        withScripts = Easel.builder().home(home).customNodes(WorkflowRunner.WORKFLOWS.resolve("custom_nodes")).prepare(false).build();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        withScripts.close();
     }
 
     static JsonNode resource(String name) throws Exception {
@@ -125,7 +138,8 @@ class ComfyWorkflowFilesTest {
         ObjectNode api = WorkflowRunner.load(file);
         Path uiFile = WorkflowRunner.WORKFLOWS.resolve("ui").resolve(file);
         assertTrue(Files.exists(uiFile), "workflows/ui/" + file + " is missing");
-        WorkflowFiles.Loaded loaded = new WorkflowFiles(runner.registry).read(uiFile);
+        WorkflowConverter converter = new WorkflowConverter(withScripts.registry());
+        WorkflowFiles.Loaded loaded = new WorkflowFiles(withScripts.registry()).read(uiFile);
         assertEquals(WorkflowFiles.Form.UI, loaded.form());
         ObjectNode back = loaded.prompt().deepCopy();
         back.fields().forEachRemaining(e -> {          // files without titles get the editor's titles, nothing else
@@ -135,8 +149,8 @@ class ComfyWorkflowFilesTest {
         assertEquals(List.of(), loaded.warnings());
         assertEquals(Json.parse(converter.toWorkflow(api.deepCopy()).write()), loaded.workflow().json(),
                 "workflows/ui/" + file + " is what `easel convert workflows/" + file + " --to ui` writes");
-        ValidationResult v = runner.validate(loaded.prompt());
-        assertTrue(v.ok() && v.nodeErrors().isEmpty(), () -> String.join("\n", v.describe()));
+        Validation v = withScripts.validate(loaded.prompt(), Map.of());
+        assertTrue(v.valid(), () -> String.join("\n", v.describe()));
     }
 
     @Test
