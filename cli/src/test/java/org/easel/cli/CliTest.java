@@ -11,6 +11,14 @@ class CliTest extends CliHarness {
     static final Path BASIC = Path.of("..", "workflows", "basic-math.json").toAbsolutePath().normalize();
 
     @Test
+    void benchSd3BlockRejectsBadSizesAndIsListed() {
+        assertEquals(2, run("bench", "sd3-block", "--tokens", "0"));
+        assertTrue(err().contains("--tokens"), err());
+        assertEquals(0, run("bench", "--help"));
+        assertTrue(out().contains("sd3-block") && out().contains("--text-tokens"), out());
+    }
+
+    @Test
     void runsTheBasicWorkflow() {
         assertEquals(0, run("run", BASIC.toString()), err());
         assertTrue(out().contains("#4: 42"), out());
