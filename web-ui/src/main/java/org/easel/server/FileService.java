@@ -3,6 +3,7 @@ package org.easel.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.MultiMap;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,13 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -27,6 +28,7 @@ import org.easel.engine.Json;
 import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.codec.PngChunks;
 import org.easel.nodes.codec.PngWriter;
+import org.easel.nodes.onnx.ModelFolders;
 
 /**
  * The file routes: {@code /view}, {@code /upload/image}, {@code /upload/mask}, {@code /models}. Every path
@@ -35,11 +37,6 @@ import org.easel.nodes.codec.PngWriter;
  */
 final class FileService {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp");
-    static final List<String> MODEL_FOLDERS = List.of("checkpoints", "configs", "loras", "vae", "text_encoders",
-            "diffusion_models", "clip_vision", "style_models", "embeddings", "diffusers", "vae_approx", "controlnet",
-            "gligen", "upscale_models", "latent_upscale_models", "hypernetworks", "photomaker", "classifiers",
-            "model_patches", "audio_encoders");
-    static final Set<String> MODEL_EXTENSIONS = Set.of("ckpt", "pt", "pt2", "bin", "pth", "safetensors", "pkl", "sft", "onnx", "gguf");
     private static final Pattern ENCODED = Pattern.compile("%(2e|2f|5c|00)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
@@ -304,14 +301,15 @@ final class FileService {
         Path real = file.toRealPath();
         if (!real.startsWith(base)) throw HttpError.of(403, "path outside the allowed folder");
         BufferedImage orig = ImageIO.read(real.toFile());
-        BufferedImage mask = ImageIO.read(new java.io.ByteArrayInputStream(maskBytes));
+        BufferedImage mask = ImageIO.read(new ByteArrayInputStream(maskBytes));
         if (orig == null || mask == null) throw HttpError.of(400, "cannot decode the images");
-        if (!mask.getColorModel().hasAlpha()) throw HttpError.of(400, "the mask has no alpha channel");
+        boolean maskAlpha = mask.getColorModel().hasAlpha();     // an RGB mask converts to RGBA: fully opaque, as ComfyUI
         if (mask.getWidth() != orig.getWidth() || mask.getHeight() != orig.getHeight()) throw HttpError.of(400, "the mask and the original differ in size");
         BufferedImage out = new BufferedImage(orig.getWidth(), orig.getHeight(), BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < orig.getHeight(); y++) {
             for (int x = 0; x < orig.getWidth(); x++) {
-                out.setRGB(x, y, (orig.getRGB(x, y) & 0xFFFFFF) | (mask.getRGB(x, y) & 0xFF000000));
+                int alpha = maskAlpha ? mask.getRGB(x, y) & 0xFF000000 : 0xFF000000;
+                out.setRGB(x, y, (orig.getRGB(x, y) & 0xFFFFFF) | alpha);
             }
         }
         Map<String, String> text = Map.of();
@@ -330,37 +328,21 @@ final class FileService {
         try {
             MessageDigest a = MessageDigest.getInstance("SHA-256"), b = MessageDigest.getInstance("SHA-256");
             return MessageDigest.isEqual(a.digest(Files.readAllBytes(file)), b.digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
 
     // ---- models -----------------------------------------------------------------------------------
 
-    List<String> modelFolders() throws IOException {
-        java.util.TreeSet<String> s = new java.util.TreeSet<>(MODEL_FOLDERS);
-        if (Files.isDirectory(env.modelsDir())) {
-            try (Stream<Path> l = Files.list(env.modelsDir())) {
-                l.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(s::add);
-            }
-        }
-        return List.copyOf(s);
+    /** {@code /models}: the one list of model folders the nodes load from, plus any other folder present. */
+    List<String> modelFolders() {
+        return ModelFolders.folders(env);
     }
 
-    /** Model files of one folder, relative, sorted; null for an unknown folder. */
-    List<String> models(String folder) throws IOException {
+    /** {@code /models/<folder>}: what the loader nodes would offer from it; null for an unknown folder. */
+    List<String> models(String folder) {
         if (folder == null || !modelFolders().contains(folder)) return null;
-        Path dir = env.modelsDir().resolve(folder);
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> w = Files.walk(dir, 8)) {
-            return w.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        int d = n.lastIndexOf('.');
-                        return d > 0 && MODEL_EXTENSIONS.contains(n.substring(d + 1).toLowerCase(Locale.ROOT));
-                    })
-                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
-        }
+        return ModelFolders.list(env, folder);
     }
 }
