@@ -149,7 +149,7 @@ public final class EaselServer implements AutoCloseable {
         r.get("/index.html").handler(this::index);
         WorkflowRoutes workflowRoutes = new WorkflowRoutes(registry);
         for (String p : PREFIXES) {
-            workflowRoutes.register(r, p, jsonBody);
+            workflowRoutes.mount(r, p, jsonBody);
             r.get(p + "/ws").handler(this::webSocket);
             queueRoutes.mount(r, p, jsonBody);
             fileRoutes.mount(r, p, uploadBody);

@@ -33,8 +33,8 @@ final class WorkflowRoutes {
         this.files = new WorkflowFiles(registry);
     }
 
-    /** Adds the routes under {@code prefix} ("" or "/api"); {@code body} reads request bodies. */
-    void register(Router r, String prefix, Handler<RoutingContext> body) {
+    /** Adds the routes under {@code prefix} ("" or "/api"); {@code body} ({@link JsonBody}) reads request bodies. */
+    void mount(Router r, String prefix, Handler<RoutingContext> body) {
         r.post(prefix + "/workflow/to-prompt").handler(body).handler(ctx -> reply(ctx, () -> {
             WorkflowFiles.Loaded l = load(ctx, "the workflow");
             return Map.of("prompt", l.prompt());
@@ -62,8 +62,8 @@ final class WorkflowRoutes {
     }
 
     private WorkflowFiles.Loaded load(RoutingContext ctx, String name) throws WorkflowException {
-        Buffer b = ctx.body().buffer();
-        if (b == null || b.length() == 0) throw new WorkflowException(name + " is empty: send the file as the request body");
+        Buffer b = JsonBody.of(ctx);
+        if (b.length() == 0) throw new WorkflowException(name + " is empty: send the file as the request body");
         return files.read(b.getBytes(), name);
     }
 
@@ -84,9 +84,9 @@ final class WorkflowRoutes {
                 ctx.fail(ar.cause());
             } else if (ar.result() instanceof WorkflowException e) {
                 HttpError err = HttpError.prompt("invalid_workflow", e.getMessage(), details(e));
-                EaselServer.json(ctx, err.status, err.body);
+                Replies.json(ctx, err.status, err.body);
             } else {
-                EaselServer.json(ctx, 200, ar.result());
+                Replies.json(ctx, 200, ar.result());
             }
         });
     }
