@@ -17,6 +17,7 @@ import io.vertx.ext.web.FileUpload;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -77,7 +78,9 @@ public final class EaselServer implements AutoCloseable {
     public synchronized EaselServer start() throws Exception {
         token = config.effectiveToken();
         for (Path p : List.of(env.inputDir(), env.outputDir(), env.tempDir(), env.userDir())) Files.createDirectories(p);
-        try (InputStream in = EaselServer.class.getResourceAsStream("index.html")) {
+        // the editor's bundle (built by the frontend module into webroot/), else the API overview page
+        InputStream editor = EaselServer.class.getClassLoader().getResourceAsStream("webroot/index.html");
+        try (InputStream in = editor != null ? editor : EaselServer.class.getResourceAsStream("index.html")) {
             indexHtml = in == null ? "<!doctype html><title>Easel</title>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
         store = new Store(env.userDir().resolve(config.dbFileName));
@@ -145,6 +148,7 @@ public final class EaselServer implements AutoCloseable {
                 .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
+        r.get("/assets/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(86400 * 365L));
         for (String p : PREFIXES) {
             r.get(p + "/ws").handler(this::webSocket);
             r.get(p + "/prompt").handler(ctx -> json(ctx, 200, Map.of("exec_info", Map.of("queue_remaining", prompts.remaining()))));
@@ -237,7 +241,7 @@ public final class EaselServer implements AutoCloseable {
 
     private void index(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+                .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; frame-ancestors 'none'")
                 .end(Buffer.buffer(indexHtml));
     }
 
