@@ -623,7 +623,7 @@ function Editor({ info }: { info: ObjectInfo }) {
               <Controls position="bottom-left" showInteractive={false}>
                 <ControlButton onClick={groupSelection} title="Group the selection (Ctrl+G)">▢</ControlButton>
               </Controls>
-              {settings.minimap && (
+              {settings.minimap && nodes.length > 0 && (
                 <MiniMap position="bottom-right" pannable zoomable
                   nodeColor={(n) => (isGroup(n as AnyNode) ? 'transparent' : (n as EaselNode).data?.unknown ? '#d14b4b' : categoryColor(info[(n as EaselNode).data?.type]?.category))}
                   nodeStrokeColor={(n) => (isGroup(n as AnyNode) ? '#6c7a96' : 'transparent')} />

@@ -1,4 +1,4 @@
-import { Handle, NodeResizer, Position, useNodeConnections, type NodeProps } from '@xyflow/react';
+import { Handle, NodeResizer, Position, useNodeConnections, useStore, type NodeProps } from '@xyflow/react';
 import { createContext, memo, useContext, useMemo, useRef, useState } from 'react';
 import { viewUrl, type ImageRef } from './api';
 import { categoryColor, clampNumber, CONTROL_MODES, numberStep, typeColor, type ObjectInfo, type WidgetDef } from './schema';
@@ -182,8 +182,13 @@ function Title({ value, placeholder, onCommit }: { value: string; placeholder: s
   return <span className="title-text" title="Double-click to rename" onDoubleClick={(e) => { e.stopPropagation(); setEditing(true); }}>{value || placeholder}</span>;
 }
 
+/** Below this zoom, nodes draw placeholders instead of widgets (same size, far fewer DOM elements). */
+const DETAIL_ZOOM = 0.45;
+const zoomedOutSelector = (s: { transform: [number, number, number] }) => s.transform[2] < DETAIL_ZOOM;
+
 function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
   const ed = useEditor();
+  const lod = useStore(zoomedOutSelector);
   const rt = useNodeRuntime(id);
   const def = ed.info[data.type];
   const connections = useNodeConnections({ handleType: 'target' });
@@ -201,7 +206,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
 
   return (
     <div
-      className={`node${selected ? ' selected' : ''}${data.unknown ? ' unknown' : ''}${errors.length ? ' has-error' : ''}${mode}${rt?.preview !== undefined || executing ? ' executing' : ''}`}
+      className={`node${lod ? ' lod' : ''}${selected ? ' selected' : ''}${data.unknown ? ' unknown' : ''}${errors.length ? ' has-error' : ''}${mode}${rt?.preview !== undefined || executing ? ' executing' : ''}`}
       data-testid="node" data-node-id={id} data-node-type={data.type}
       style={{ '--cat': color, minWidth: data.size?.[0] ? Math.min(Math.max(data.size[0], 220), 480) : undefined } as React.CSSProperties}
       onDragOver={imageWidget >= 0 ? (e) => { e.preventDefault(); e.stopPropagation(); setDropping(true); } : undefined}
@@ -249,7 +254,12 @@ function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
           })}
         </div>
       )}
-      {data.widgets.length > 0 && (
+      {lod && data.widgets.length > 0 && (
+        <div className="node-widgets">
+          {data.widgets.map((w, i) => <div key={i} className="w-ph" style={{ height: w.options.multiline ? 76 : 26 }} />)}
+        </div>
+      )}
+      {!lod && data.widgets.length > 0 && (
         <div className="node-widgets">
           {data.widgets.map((w, i) => (
             <div key={i} className={`widget${errorInputs.has(w.name) ? ' error' : ''}`}>

@@ -148,7 +148,7 @@ public final class EaselServer implements AutoCloseable {
                 .setDeleteUploadedFilesOnEnd(true).setHandleFileUploads(true);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
-        r.get("/assets/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(86400 * 365L));
+        r.get("/assets/*").handler(StaticHandler.create("webroot/assets").setMaxAgeSeconds(86400 * 365L));
         for (String p : PREFIXES) {
             r.get(p + "/ws").handler(this::webSocket);
             r.get(p + "/prompt").handler(ctx -> json(ctx, 200, Map.of("exec_info", Map.of("queue_remaining", prompts.remaining()))));
