@@ -1,8 +1,11 @@
 package org.easel.cli;
 
 import java.nio.file.Path;
+import org.easel.Easel;
 import org.easel.engine.Environment;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Folder, device and cache options shared by {@code run}, {@code validate}, {@code serve}. Folders default
@@ -37,29 +40,22 @@ public final class CommonOptions {
     boolean cacheNone;
 
     static Path home() {
-        String h = System.getProperty("easel.home");
-        if (h == null || h.isBlank()) h = System.getenv("EASEL_HOME");
-        return Path.of(h == null || h.isBlank() ? "." : h).toAbsolutePath().normalize();
+        return Easel.Builder.defaultHome();
+    }
+
+    /** An {@link Easel} builder with these folders, device and cache size. */
+    public Easel.Builder builder() {
+        Easel.Builder b = Easel.builder().home(home()).models(models).input(input).output(output).temp(temp).user(user)
+                .cacheBytes(cacheBytes());
+        try {
+            return b.device(device);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(new CommandLine(this), "--" + e.getMessage());
+        }
     }
 
     public Environment environment() {
-        Path home = home();
-        Path m = models;
-        if (m == null) {
-            String e = System.getenv("EASEL_MODELS");
-            m = e == null || e.isBlank() ? home.resolve("models") : Path.of(e);
-        }
-        String dev = device == null ? "auto" : device.trim().toLowerCase(java.util.Locale.ROOT);
-        if (!dev.matches("auto|cpu|cuda(:\\d+)?")) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                    "--device must be auto, cpu, cuda or cuda:N, not '" + device + "'");
-        }
-        return new Environment(m,
-                input != null ? input : home.resolve("input"),
-                output != null ? output : home.resolve("output"),
-                temp != null ? temp : home.resolve("temp"),
-                user != null ? user : home.resolve("user"),
-                dev);
+        return builder().environment();
     }
 
     public long cacheBytes() {

@@ -34,7 +34,7 @@ final class PipelineBench {
 
     static int textToImage(int iterations) throws Exception {
         Environment env = Environment.under(Files.createTempDirectory("easel-bench"), "cpu");
-        Setup.prepare(env, null, null);
+        Setup.prepare(env, null);
         Path wfFile = CommonOptions.home().resolve("workflows/text-to-image.json");
         ObjectNode wf = (ObjectNode) Json.MAPPER.readTree(wfFile.toFile());
         NodeRegistry registry = NodeRegistry.load();
@@ -71,7 +71,7 @@ final class PipelineBench {
 
     static int upscale() throws Exception {
         Environment env = Environment.under(Files.createTempDirectory("easel-bench"), "cpu");
-        Setup.prepare(env, null, null);
+        Setup.prepare(env, null);
         FloatTensor img = ImageConvert.fromBufferedImage(SampleImage.render(1024, 1024));
         UpscaleModel m = new UpscaleModel(env.modelsDir().resolve(DemoModels.UPSCALER), 2);
         OnnxRuntime rt = OnnxRuntime.of(env);

@@ -1,21 +1,17 @@
 package org.easel.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import org.easel.engine.Environment;
-import org.easel.engine.NodeRegistry;
-import org.easel.engine.exec.ExecutionResult;
-import org.easel.engine.exec.Executor;
-import org.easel.engine.exec.OutputCache;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.validation.ValidationResult;
-import org.easel.engine.validation.Validator;
-import org.easel.nodes.Setup;
+import org.easel.Easel;
+import org.easel.Problem;
+import org.easel.RunResult;
+import org.easel.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -41,83 +37,88 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
-        Environment env = common.environment();
-        Prompt prompt;
+        Map<String, String> overrides = overrides(sets);
+        if (overrides == null) return 2;
+        Easel easel;
         try {
-            ObjectNode tree = WorkflowFile.read(file);
-            WorkflowFile.applySet(tree, sets, registry);
-            prompt = WorkflowFile.parse(tree);
-        } catch (WorkflowFile.WorkflowException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
-        }
-        try {
-            Setup.prepare(env, prompt.json(), quiet ? null : System.err);
-        } catch (Exception e) {
+            easel = common.builder().log(quiet ? null : System.err).build();
+        } catch (UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;
         }
-        ValidationResult v = new Validator(registry, env).validate(prompt);
-        if (!v.ok()) {
+        try (easel) {
+            Validation v = easel.validate(file, overrides);
+            if (!report(file, v, "Skipping invalid outputs:")) return 2;
+            Thread hook = new Thread(easel::interrupt, "easel-interrupt");
+            Runtime.getRuntime().addShutdownHook(hook);
+            boolean tty = System.console() != null && System.getenv("CI") == null;
+            ProgressPrinter printer = new ProgressPrinter(System.err, tty, v.prompt(), v.result().resolved().size());
+            long t0 = System.nanoTime();
+            RunResult r = easel.run(v, UUID.randomUUID().toString(), null, quiet ? null : printer);
+            printer.endBar();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // shutting down already
+            }
+            if (r.status() == RunResult.Status.INTERRUPTED) {
+                System.err.println("Interrupted.");
+                return 130;
+            }
+            if (!r.success()) {
+                System.err.println("error: " + r.errorMessage());
+                return 1;
+            }
+            printOutputs(r);
+            if (!quiet) System.err.printf("Done in %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            if (!v.valid()) {
+                System.err.println("error: some outputs were skipped because their inputs are invalid (listed above)");
+                return 2;
+            }
+            return 0;
+        }
+    }
+
+    /** {@code NODE_ID.INPUT=VALUE} options as a map, or null (after printing why) when one is malformed. */
+    static Map<String, String> overrides(List<String> sets) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (String s : sets) {
+            int eq = s.indexOf('=');
+            int dot = eq < 0 ? -1 : s.lastIndexOf('.', eq);
+            if (eq < 0 || dot <= 0 || dot == eq - 1) {
+                System.err.println("error: --set expects NODE_ID.INPUT=VALUE, got '" + s + "'");
+                return null;
+            }
+            m.put(s.substring(0, eq), s.substring(eq + 1));
+        }
+        return m;
+    }
+
+    /**
+     * Prints what validation found: a file or override problem as one line, an invalid workflow with every
+     * problem by node and input, skipped outputs under {@code skipping}. @return whether something can run
+     */
+    static boolean report(Path file, Validation v, String skipping) {
+        if (v.prompt() == null) {
+            Problem p = v.problems().get(0);
+            System.err.println("error: " + ("bad_override".equals(p.type()) ? "--set " : "") + p.message());
+            return false;
+        }
+        if (!v.runnable()) {
             System.err.println("Workflow " + file + " is invalid:");
             v.describe().forEach(System.err::println);
-            return 2;
+            return false;
         }
-        if (!v.nodeErrors().isEmpty()) {
-            System.err.println("Skipping invalid outputs:");
+        if (!v.valid()) {
+            System.err.println(skipping);
             v.describe().forEach(System.err::println);
         }
-        Executor executor = new Executor(env, new OutputCache(common.cacheBytes()));
-        Thread hook = new Thread(executor::interrupt, "easel-interrupt");
-        Runtime.getRuntime().addShutdownHook(hook);
-        boolean tty = System.console() != null && System.getenv("CI") == null;
-        ProgressPrinter printer = new ProgressPrinter(System.err, tty, prompt, v.resolved().size());
-        long t0 = System.nanoTime();
-        ExecutionResult r = executor.execute(prompt, v, UUID.randomUUID().toString(), null,
-                quiet ? (type, data) -> { } : printer);
-        printer.endBar();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException ignored) {
-            // shutting down already
-        }
-        if (r.interrupted()) {
-            System.err.println("Interrupted.");
-            return 130;
-        }
-        if (!r.success()) {
-            System.err.println("error: " + r.errorMessage());
-            return 1;
-        }
-        printOutputs(env, r);
-        if (!quiet) System.err.printf("Done in %.2f s%n", (System.nanoTime() - t0) / 1e9);
-        if (!v.nodeErrors().isEmpty()) {
-            System.err.println("error: some outputs were skipped because their inputs are invalid (listed above)");
-            return 2;
-        }
-        return 0;
+        return true;
     }
 
     /** Prints each saved file (absolute path) and each text output. */
-    static void printOutputs(Environment env, ExecutionResult r) {
-        for (Map.Entry<String, Map<String, Object>> e : r.outputs().entrySet()) {
-            Map<String, Object> ui = e.getValue();
-            for (String key : List.of("images", "files")) {
-                Object items = ui.get(key);
-                if (!(items instanceof List<?> list)) continue;
-                for (Object o : list) {
-                    if (!(o instanceof Map<?, ?> item)) continue;
-                    Path base = "temp".equals(item.get("type")) ? env.tempDir()
-                            : "input".equals(item.get("type")) ? env.inputDir() : env.outputDir();
-                    String sub = item.get("subfolder") == null ? "" : item.get("subfolder").toString();
-                    Path p = base.resolve(sub).resolve(item.get("filename").toString());
-                    System.out.println("Saved " + p);
-                }
-            }
-            if (ui.get("text") instanceof List<?> texts) {
-                for (Object t : texts) System.out.println("#" + e.getKey() + ": " + t);
-            }
-        }
+    static void printOutputs(RunResult r) {
+        for (RunResult.SavedFile f : r.images()) System.out.println("Saved " + f.path());
+        r.texts().forEach((node, texts) -> texts.forEach(t -> System.out.println("#" + node + ": " + t)));
     }
 }

@@ -1,5 +1,7 @@
 package org.easel.cli;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.easel.engine.Environment;
@@ -8,6 +10,8 @@ import org.easel.nodes.Setup;
 import org.easel.server.EaselServer;
 import org.easel.server.ServerConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -41,18 +45,36 @@ final class ServeCommand implements Callable<Integer> {
             description = "History entries kept (default: ${DEFAULT-VALUE}).")
     int maxHistory;
 
+    @Option(names = "--preview-method", paramLabel = "METHOD", defaultValue = "none",
+            description = "Latent previews while sampling: none (default), auto, latent2rgb or taesd (all but none draw "
+                    + "Easel's latent-to-RGB preview). A prompt's extra_data.preview_method overrides it.")
+    String previewMethod;
+
     @Mixin
     CommonOptions common;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The command line as typed: {@code easel serve} and its options. */
+    private List<String> argv() {
+        List<String> orig = spec.commandLine().getParseResult().originalArgs();
+        List<String> a = new ArrayList<>(List.of("easel"));
+        if (orig.isEmpty() || !orig.get(0).equals("serve")) a.add("serve");
+        a.addAll(orig);
+        return a;
+    }
 
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--port must be 0..65535");
         if (maxUploadMb <= 0) throw new IllegalArgumentException("--max-upload-size must be positive");
         Environment env = common.environment();
-        Setup.prepare(env, null, System.err);
+        Setup.prepare(env, System.err);
         ServerConfig cfg = new ServerConfig().listen(listen).port(port).authToken(authToken).corsOrigin(cors)
                 .maxUploadBytes((long) (maxUploadMb * 1024 * 1024)).maxHistory(maxHistory)
-                .cacheBytes(common.cacheBytes()).version(Main.Version.get());
+                .cacheBytes(common.cacheBytes()).version(Main.Version.get())
+                .previewMethod(previewMethod).argv(argv()).workflowsDir(CommonOptions.home().resolve("workflows"));
         EaselServer server = new EaselServer(NodeRegistry.load(), env, cfg, System.err).start();
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {

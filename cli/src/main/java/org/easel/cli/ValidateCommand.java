@@ -1,13 +1,15 @@
 package org.easel.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
-import org.easel.engine.NodeRegistry;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.validation.ValidationResult;
-import org.easel.engine.validation.Validator;
+import org.easel.Easel;
+import org.easel.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code easel validate FILE}: reports validation errors without executing anything. */
@@ -17,34 +19,21 @@ final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file in ComfyUI API format.")
     Path file;
 
-    @picocli.CommandLine.Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Override an input value.")
-    java.util.List<String> sets = new java.util.ArrayList<>();
+    @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Override an input value.")
+    List<String> sets = new ArrayList<>();
 
     @Mixin
     CommonOptions common;
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
-        try {
-            var tree = WorkflowFile.read(file);
-            WorkflowFile.applySet(tree, sets, registry);
-            Prompt prompt = WorkflowFile.parse(tree);
-            ValidationResult v = new Validator(registry, common.environment()).validate(prompt);
-            if (!v.ok()) {
-                System.err.println("Workflow " + file + " is invalid:");
-                v.describe().forEach(System.err::println);
-                return 2;
-            }
-            if (!v.nodeErrors().isEmpty()) {
-                System.err.println("Some outputs are invalid and would be skipped:");
-                v.describe().forEach(System.err::println);
-            }
-            System.out.println("OK: " + prompt.size() + " nodes, outputs " + v.outputs());
+        Map<String, String> overrides = RunCommand.overrides(sets);
+        if (overrides == null) return 2;
+        try (Easel easel = common.builder().prepare(false).build()) {
+            Validation v = easel.validate(file, overrides);
+            if (!RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
+            System.out.println("OK: " + v.prompt().size() + " nodes, outputs " + v.outputs());
             return 0;
-        } catch (WorkflowFile.WorkflowException e) {
-            System.err.println("error: " + e.getMessage());
-            return 2;
         }
     }
 }

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Where a node finds the outside world: the folders (models, input, output, temp, user), the
@@ -43,7 +44,7 @@ public final class Environment {
 
     /** The shared service of this type, created once with {@code factory}. */
     @SuppressWarnings("unchecked")
-    public <T> T service(Class<T> type, java.util.function.Supplier<T> factory) {
+    public <T> T service(Class<T> type, Supplier<T> factory) {
         return (T) services.computeIfAbsent(type, k -> factory.get());
     }
 
@@ -54,5 +55,31 @@ public final class Environment {
 
     public <T> void putService(Class<T> type, T service) {
         services.put(type, service);
+    }
+
+    /** Calls {@link Releasable#release()} on every shared service that can free memory (e.g. unload models). */
+    public void release() {
+        for (Object s : services.values()) {
+            if (s instanceof Releasable r) r.release();
+        }
+    }
+
+    /**
+     * Closes every shared service that is {@link AutoCloseable} and forgets them all; a later
+     * {@link #service} call creates a fresh one. The first failure is rethrown after all were tried.
+     */
+    public void closeServices() throws Exception {
+        Exception first = null;
+        for (Object s : services.values()) {
+            if (s instanceof AutoCloseable c) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    if (first == null) first = e;
+                }
+            }
+        }
+        services.clear();
+        if (first != null) throw first;
     }
 }

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.easel.engine.Json;
@@ -88,6 +90,33 @@ final class ClientHub {
         if (clients.isEmpty()) return;
         String text = message(type, data);
         for (Client c : clients.values()) c.sendText(text);
+    }
+
+    /**
+     * A latent preview as a binary frame: ComfyUI's {@code PREVIEW_IMAGE_WITH_METADATA} (type 4, JSON metadata
+     * then the image) for clients that announced {@code supports_preview_metadata}, else {@code PREVIEW_IMAGE}
+     * (type 1, image format 1 = JPEG, 2 = PNG).
+     */
+    void sendPreview(String clientId, String promptId, String nodeId, byte[] encoded, String mimeType) {
+        Client c = get(clientId);
+        if (c == null || encoded == null) return;
+        boolean png = mimeType != null && mimeType.toLowerCase(Locale.ROOT).contains("png");
+        Buffer b = Buffer.buffer(encoded.length + 256);
+        if (c.supports("supports_preview_metadata")) {
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("node_id", nodeId);
+            meta.put("prompt_id", promptId);
+            meta.put("display_node_id", nodeId);
+            meta.put("parent_node_id", null);
+            meta.put("real_node_id", nodeId);
+            meta.put("image_type", png ? "image/png" : "image/jpeg");
+            byte[] mj = Json.write(meta).getBytes(StandardCharsets.UTF_8);
+            b.appendInt(4).appendInt(mj.length).appendBytes(mj);
+        } else {
+            b.appendInt(1).appendInt(png ? 2 : 1);
+        }
+        b.appendBytes(encoded);
+        c.sendBinary(b);
     }
 
     void closeAll() {

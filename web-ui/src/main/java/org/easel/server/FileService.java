@@ -3,6 +3,7 @@ package org.easel.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vertx.core.MultiMap;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,11 +11,13 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.IIOImage;
@@ -304,14 +307,15 @@ final class FileService {
         Path real = file.toRealPath();
         if (!real.startsWith(base)) throw HttpError.of(403, "path outside the allowed folder");
         BufferedImage orig = ImageIO.read(real.toFile());
-        BufferedImage mask = ImageIO.read(new java.io.ByteArrayInputStream(maskBytes));
+        BufferedImage mask = ImageIO.read(new ByteArrayInputStream(maskBytes));
         if (orig == null || mask == null) throw HttpError.of(400, "cannot decode the images");
-        if (!mask.getColorModel().hasAlpha()) throw HttpError.of(400, "the mask has no alpha channel");
+        boolean maskAlpha = mask.getColorModel().hasAlpha();     // an RGB mask converts to RGBA: fully opaque, as ComfyUI
         if (mask.getWidth() != orig.getWidth() || mask.getHeight() != orig.getHeight()) throw HttpError.of(400, "the mask and the original differ in size");
         BufferedImage out = new BufferedImage(orig.getWidth(), orig.getHeight(), BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < orig.getHeight(); y++) {
             for (int x = 0; x < orig.getWidth(); x++) {
-                out.setRGB(x, y, (orig.getRGB(x, y) & 0xFFFFFF) | (mask.getRGB(x, y) & 0xFF000000));
+                int alpha = maskAlpha ? mask.getRGB(x, y) & 0xFF000000 : 0xFF000000;
+                out.setRGB(x, y, (orig.getRGB(x, y) & 0xFFFFFF) | alpha);
             }
         }
         Map<String, String> text = Map.of();
@@ -330,7 +334,7 @@ final class FileService {
         try {
             MessageDigest a = MessageDigest.getInstance("SHA-256"), b = MessageDigest.getInstance("SHA-256");
             return MessageDigest.isEqual(a.digest(Files.readAllBytes(file)), b.digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -338,7 +342,7 @@ final class FileService {
     // ---- models -----------------------------------------------------------------------------------
 
     List<String> modelFolders() throws IOException {
-        java.util.TreeSet<String> s = new java.util.TreeSet<>(MODEL_FOLDERS);
+        TreeSet<String> s = new TreeSet<>(MODEL_FOLDERS);
         if (Files.isDirectory(env.modelsDir())) {
             try (Stream<Path> l = Files.list(env.modelsDir())) {
                 l.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(s::add);

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import org.easel.Validation;
 import org.easel.engine.Json;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.validation.ValidationResult;
 
 /**
  * One queued prompt: ComfyUI's {@code (number, prompt_id, prompt, extra_data, outputs_to_execute)} plus
- * the insertion sequence (ties on {@code number} run in submission order). The parsed prompt and its
- * validation are kept when it was submitted in this process; recovered items are validated again.
+ * the insertion sequence (ties on {@code number} run in submission order). The validation is kept when
+ * it was submitted in this process; recovered items are validated again.
  */
 final class QueueItem implements Comparable<QueueItem> {
     final String promptId;
@@ -23,8 +22,7 @@ final class QueueItem implements Comparable<QueueItem> {
     final long createdAt;
     /** Sensitive extra_data keys, never stored; merged back for the run only. */
     final ObjectNode sensitive;
-    volatile Prompt parsed;
-    volatile ValidationResult validation;
+    volatile Validation validation;
 
     QueueItem(String promptId, long seq, JsonNode number, ObjectNode prompt, ObjectNode extraData, List<String> outputs,
               long createdAt, ObjectNode sensitive) {

@@ -1,8 +1,10 @@
 package org.easel.server;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * How the server listens and what it allows. Safe defaults: 127.0.0.1:8188, no CORS, uploads up to
@@ -10,6 +12,9 @@ import java.util.Base64;
  * one was given explicitly).
  */
 public final class ServerConfig {
+    /** ComfyUI's preview methods; Easel draws every kind but {@code none} with its latent-to-RGB preview. */
+    public static final List<String> PREVIEW_METHODS = List.of("none", "auto", "latent2rgb", "taesd");
+
     String listen = "127.0.0.1";
     int port = 8188;
     String authToken;
@@ -20,6 +25,9 @@ public final class ServerConfig {
     long cacheBytes = Runtime.getRuntime().maxMemory() / 4;
     String version = "dev";
     String dbFileName = "easel.db";
+    String previewMethod = "none";
+    Path workflowsDir;
+    List<String> argv;
 
     public ServerConfig listen(String v) { listen = v; return this; }
     public ServerConfig port(int v) { port = v; return this; }
@@ -33,6 +41,19 @@ public final class ServerConfig {
     public ServerConfig maxHistory(int v) { maxHistory = Math.max(1, v); return this; }
     public ServerConfig cacheBytes(long v) { cacheBytes = Math.max(0, v); return this; }
     public ServerConfig version(String v) { version = v; return this; }
+    /**
+     * {@code --preview-method}: latent previews sent while sampling unless a prompt's
+     * {@code extra_data.preview_method} says otherwise; {@code none} (the default, as ComfyUI) sends none.
+     */
+    public ServerConfig previewMethod(String v) {
+        if (!PREVIEW_METHODS.contains(v)) throw new IllegalArgumentException("--preview-method must be one of " + PREVIEW_METHODS);
+        previewMethod = v;
+        return this;
+    }
+    /** The folder whose workflows {@code /workflow_templates} offers (default: {@code workflows/} beside the user folder). */
+    public ServerConfig workflowsDir(Path v) { workflowsDir = v; return this; }
+    /** The command line to report in {@code /system_stats} (default: the JVM's arguments). */
+    public ServerConfig argv(List<String> v) { argv = v == null ? null : List.copyOf(v); return this; }
 
     public String listen() { return listen; }
     public int port() { return port; }

@@ -3,6 +3,7 @@ package org.easel.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,23 +17,42 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import org.easel.engine.Json;
 
 /**
  * The durable queue and history: one SQLite file in WAL mode. A prompt is committed before
  * {@code POST /prompt} answers; its row moves to history (as ComfyUI's HistoryEntry JSON, plus timings)
- * in the same transaction that removes it from the queue. Blocking: never call on the event loop.
+ * in the same transaction that removes it from the queue. Inserts are group-committed: concurrent
+ * submissions wait for one transaction that holds them all. Blocking: never call on the event loop.
  */
 final class Store implements AutoCloseable {
-    private final Connection db;
+    private static final int MAX_GROUP = 512;
 
-    /** Rows found in the queue table at start-up. */
-    record Recovered(List<QueueItem> running, List<QueueItem> pending) {}
+    private final Connection db;
+    private final LinkedBlockingQueue<Insert> inserts = new LinkedBlockingQueue<>();
+    private final Thread committer;
+    private int historyCount;
+    private volatile boolean closed;
+
+    /** Rows found in the queue table at start-up; {@code unreadable} maps prompt id → why it could not be read. */
+    record Recovered(List<QueueItem> running, List<QueueItem> pending, Map<String, String> unreadable) {}
+
+    /** One queue row, serialised by the submitting thread, waiting for its group's commit. */
+    private record Insert(String promptId, long seq, String number, String prompt, String extra, String outputs,
+                          long createdAt, CompletableFuture<Void> done) {}
+
+    @FunctionalInterface
+    interface Work<T> {
+        T run(Connection db) throws SQLException;
+    }
 
     Store(Path file) throws SQLException {
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new SQLException("cannot create " + file.getParent() + ": " + e.getMessage(), e);
         }
         db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
@@ -63,41 +83,20 @@ final class Store implements AutoCloseable {
                       finished_at INTEGER,
                       entry TEXT NOT NULL)""");
         }
+        historyCount = countHistory();
+        committer = new Thread(this::commitLoop, "easel-store-commit");
+        committer.setDaemon(true);
+        committer.start();
     }
 
-    synchronized void insertPending(QueueItem it) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement(
-                "INSERT INTO queue(prompt_id, seq, number, prompt, extra_data, outputs, state, created_at) VALUES (?,?,?,?,?,?,'pending',?)")) {
-            p.setString(1, it.promptId);
-            p.setLong(2, it.seq);
-            p.setString(3, Json.write(it.number));
-            p.setString(4, Json.write(it.prompt));
-            p.setString(5, Json.write(it.extraData));
-            p.setString(6, Json.write(it.outputs));
-            p.setLong(7, it.createdAt);
-            p.executeUpdate();
-        }
-    }
-
-    synchronized void markRunning(String promptId, long startedAt) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement("UPDATE queue SET state='running', started_at=? WHERE prompt_id=?")) {
-            p.setLong(1, startedAt);
-            p.setString(2, promptId);
-            p.executeUpdate();
-        }
-    }
-
-    synchronized void deleteQueued(Collection<String> ids) throws SQLException {
-        if (ids.isEmpty()) return;
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    synchronized <T> T tx(Work<T> work) throws SQLException {
         db.setAutoCommit(false);
-        try (PreparedStatement p = db.prepareStatement("DELETE FROM queue WHERE prompt_id=? AND state='pending'")) {
-            for (String id : ids) {
-                p.setString(1, id);
-                p.addBatch();
-            }
-            p.executeBatch();
+        try {
+            T r = work.run(db);
             db.commit();
-        } catch (SQLException e) {
+            return r;
+        } catch (SQLException | RuntimeException e) {
             db.rollback();
             throw e;
         } finally {
@@ -105,128 +104,254 @@ final class Store implements AutoCloseable {
         }
     }
 
-    /** Moves a prompt from the queue to history and trims history to {@code maxHistory} entries. */
-    synchronized void complete(String promptId, String status, long createdAt, long startedAt, long finishedAt,
-                               String entryJson, int maxHistory) throws SQLException {
-        db.setAutoCommit(false);
+    /** Runs {@code work} outside a transaction (single statements, reads). */
+    synchronized <T> T read(Work<T> work) throws SQLException {
+        return work.run(db);
+    }
+
+    // ---- the queue --------------------------------------------------------------------------------
+
+    /** Inserts a pending prompt; returns once it is committed (with whatever else was submitted meanwhile). */
+    void insertPending(QueueItem it) throws SQLException {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) throw new SQLException("the store is closed");
+        inserts.add(new Insert(it.promptId, it.seq, Json.write(it.number), Json.write(it.prompt), Json.write(it.extraData),
+                Json.write(it.outputs), it.createdAt, done));
         try {
+            done.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while committing");
+        }
+    }
+
+    private void commitLoop() {
+        List<Insert> group = new ArrayList<>();
+        while (true) {
+            try {
+                group.add(inserts.take());
+            } catch (InterruptedException e) {
+                break;
+            }
+            inserts.drainTo(group, MAX_GROUP - 1);
+            try {
+                tx(db -> insert(db, group));
+                group.forEach(i -> i.done.complete(null));
+            } catch (Throwable e) {
+                for (Insert i : group) {          // find the row at fault: each on its own
+                    try {
+                        tx(db -> insert(db, List.of(i)));
+                        i.done.complete(null);
+                    } catch (Throwable e1) {
+                        i.done.completeExceptionally(e1);
+                    }
+                }
+            }
+            group.clear();
+        }
+        for (Insert i; (i = inserts.poll()) != null; ) i.done.completeExceptionally(new SQLException("the store is closed"));
+    }
+
+    private static Void insert(Connection db, List<Insert> rows) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement(
+                "INSERT INTO queue(prompt_id, seq, number, prompt, extra_data, outputs, state, created_at) VALUES (?,?,?,?,?,?,'pending',?)")) {
+            for (Insert i : rows) {
+                p.setString(1, i.promptId);
+                p.setLong(2, i.seq);
+                p.setString(3, i.number);
+                p.setString(4, i.prompt);
+                p.setString(5, i.extra);
+                p.setString(6, i.outputs);
+                p.setLong(7, i.createdAt);
+                p.executeUpdate();
+            }
+        }
+        return null;
+    }
+
+    void markRunning(String promptId, long startedAt) throws SQLException {
+        read(db -> {
+            try (PreparedStatement p = db.prepareStatement("UPDATE queue SET state='running', started_at=? WHERE prompt_id=?")) {
+                p.setLong(1, startedAt);
+                p.setString(2, promptId);
+                p.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    void deleteQueued(Collection<String> ids) throws SQLException {
+        if (ids.isEmpty()) return;
+        tx(db -> {
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM queue WHERE prompt_id=? AND state='pending'")) {
+                for (String id : ids) {
+                    p.setString(1, id);
+                    p.addBatch();
+                }
+                p.executeBatch();
+            }
+            return null;
+        });
+    }
+
+    /** Moves a prompt from the queue to history and trims history to {@code maxHistory} entries. */
+    void complete(String promptId, String status, long createdAt, long startedAt, long finishedAt,
+                  String entryJson, int maxHistory) throws SQLException {
+        tx(db -> {
             try (PreparedStatement p = db.prepareStatement("DELETE FROM queue WHERE prompt_id=?")) {
                 p.setString(1, promptId);
                 p.executeUpdate();
             }
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM history WHERE prompt_id=?")) {
+                p.setString(1, promptId);
+                historyCount -= p.executeUpdate();
+            }
             try (PreparedStatement p = db.prepareStatement(
-                    "INSERT OR REPLACE INTO history(prompt_id, status, created_at, started_at, finished_at, entry) VALUES (?,?,?,?,?,?)")) {
+                    "INSERT INTO history(prompt_id, status, created_at, started_at, finished_at, entry) VALUES (?,?,?,?,?,?)")) {
                 p.setString(1, promptId);
                 p.setString(2, status);
                 p.setLong(3, createdAt);
                 p.setLong(4, startedAt);
                 p.setLong(5, finishedAt);
                 p.setString(6, entryJson);
-                p.executeUpdate();
+                historyCount += p.executeUpdate();
             }
-            try (PreparedStatement p = db.prepareStatement(
-                    "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq DESC LIMIT -1 OFFSET ?)")) {
-                p.setInt(1, maxHistory);
-                p.executeUpdate();
-            }
-            db.commit();
-        } catch (SQLException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
-    }
-
-    synchronized Recovered recover() throws SQLException {
-        List<QueueItem> running = new ArrayList<>(), pending = new ArrayList<>();
-        try (Statement s = db.createStatement();
-             ResultSet r = s.executeQuery("SELECT prompt_id, seq, number, prompt, extra_data, outputs, state, created_at FROM queue ORDER BY seq")) {
-            while (r.next()) {
-                QueueItem it;
-                try {
-                    JsonNode number = Json.parse(r.getString(3));
-                    ObjectNode prompt = (ObjectNode) Json.parse(r.getString(4));
-                    ObjectNode extra = (ObjectNode) Json.parse(r.getString(5));
-                    List<String> outs = new ArrayList<>();
-                    for (JsonNode o : (ArrayNode) Json.parse(r.getString(6))) outs.add(o.asText());
-                    it = new QueueItem(r.getString(1), r.getLong(2), number, prompt, extra, outs, r.getLong(8), null);
-                } catch (Exception e) {
-                    continue;   // unreadable row: dropped below with the rest of the queue's leftovers
+            if (historyCount > maxHistory) {
+                try (PreparedStatement p = db.prepareStatement(
+                        "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT ?)")) {
+                    p.setInt(1, historyCount - maxHistory);
+                    historyCount -= p.executeUpdate();
                 }
-                ("running".equals(r.getString(7)) ? running : pending).add(it);
             }
-        }
-        return new Recovered(running, pending);
+            return null;
+        });
     }
 
-    synchronized long maxSeq() throws SQLException {
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM queue")) {
-            return r.next() ? r.getLong(1) : 0;
-        }
+    Recovered recover() throws SQLException {
+        return read(db -> {
+            List<QueueItem> running = new ArrayList<>(), pending = new ArrayList<>();
+            Map<String, String> unreadable = new LinkedHashMap<>();
+            try (Statement s = db.createStatement();
+                 ResultSet r = s.executeQuery("SELECT prompt_id, seq, number, prompt, extra_data, outputs, state, created_at FROM queue ORDER BY seq")) {
+                while (r.next()) {
+                    QueueItem it;
+                    try {
+                        JsonNode number = Json.parse(r.getString(3));
+                        ObjectNode prompt = (ObjectNode) Json.parse(r.getString(4));
+                        ObjectNode extra = (ObjectNode) Json.parse(r.getString(5));
+                        List<String> outs = new ArrayList<>();
+                        for (JsonNode o : (ArrayNode) Json.parse(r.getString(6))) outs.add(o.asText());
+                        it = new QueueItem(r.getString(1), r.getLong(2), number, prompt, extra, outs, r.getLong(8), null);
+                    } catch (Exception e) {
+                        unreadable.put(r.getString(1), e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Replies.firstLine(e.getMessage())));
+                        continue;
+                    }
+                    ("running".equals(r.getString(7)) ? running : pending).add(it);
+                }
+            }
+            return new Recovered(running, pending, unreadable);
+        });
     }
 
-    synchronized int historySize() throws SQLException {
+    long maxSeq() throws SQLException {
+        return read(db -> {
+            try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COALESCE(MAX(seq), 0) FROM queue")) {
+                return r.next() ? r.getLong(1) : 0L;
+            }
+        });
+    }
+
+    private int countHistory() throws SQLException {
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM history")) {
             return r.next() ? r.getInt(1) : 0;
         }
     }
 
+    synchronized int historySize() {
+        return historyCount;
+    }
+
     /** History entries (prompt id → entry JSON), oldest first, skipping {@code offset}, at most {@code limit} (-1 = all). */
-    synchronized Map<String, String> history(long offset, long limit) throws SQLException {
-        Map<String, String> m = new LinkedHashMap<>();
-        try (PreparedStatement p = db.prepareStatement("SELECT prompt_id, entry FROM history ORDER BY seq LIMIT ? OFFSET ?")) {
-            p.setLong(1, limit);
-            p.setLong(2, Math.max(0, offset));
-            try (ResultSet r = p.executeQuery()) {
-                while (r.next()) m.put(r.getString(1), r.getString(2));
+    Map<String, String> history(long offset, long limit) throws SQLException {
+        return read(db -> {
+            Map<String, String> m = new LinkedHashMap<>();
+            try (PreparedStatement p = db.prepareStatement("SELECT prompt_id, entry FROM history ORDER BY seq LIMIT ? OFFSET ?")) {
+                p.setLong(1, limit);
+                p.setLong(2, Math.max(0, offset));
+                try (ResultSet r = p.executeQuery()) {
+                    while (r.next()) m.put(r.getString(1), r.getString(2));
+                }
             }
-        }
-        return m;
+            return m;
+        });
     }
 
-    synchronized String historyEntry(String promptId) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement("SELECT entry FROM history WHERE prompt_id=?")) {
-            p.setString(1, promptId);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next() ? r.getString(1) : null;
+    String historyEntry(String promptId) throws SQLException {
+        return read(db -> {
+            try (PreparedStatement p = db.prepareStatement("SELECT entry FROM history WHERE prompt_id=?")) {
+                p.setString(1, promptId);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next() ? r.getString(1) : null;
+                }
             }
-        }
+        });
     }
 
-    synchronized boolean known(String promptId) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement(
-                "SELECT 1 FROM queue WHERE prompt_id=? UNION ALL SELECT 1 FROM history WHERE prompt_id=?")) {
-            p.setString(1, promptId);
-            p.setString(2, promptId);
-            try (ResultSet r = p.executeQuery()) {
-                return r.next();
+    boolean known(String promptId) throws SQLException {
+        return read(db -> {
+            try (PreparedStatement p = db.prepareStatement(
+                    "SELECT 1 FROM queue WHERE prompt_id=? UNION ALL SELECT 1 FROM history WHERE prompt_id=?")) {
+                p.setString(1, promptId);
+                p.setString(2, promptId);
+                try (ResultSet r = p.executeQuery()) {
+                    return r.next();
+                }
             }
-        }
+        });
     }
 
-    synchronized void deleteHistory(Collection<String> ids) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement("DELETE FROM history WHERE prompt_id=?")) {
-            for (String id : ids) {
-                p.setString(1, id);
-                p.addBatch();
+    void deleteHistory(Collection<String> ids) throws SQLException {
+        if (ids.isEmpty()) return;
+        tx(db -> {
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM history WHERE prompt_id=?")) {
+                for (String id : ids) {
+                    p.setString(1, id);
+                    p.addBatch();
+                }
+                p.executeBatch();
             }
-            p.executeBatch();
-        }
+            historyCount = countHistory();
+            return null;
+        });
     }
 
-    synchronized void clearHistory() throws SQLException {
-        try (Statement s = db.createStatement()) {
-            s.execute("DELETE FROM history");
-        }
+    void clearHistory() throws SQLException {
+        read(db -> {
+            try (Statement s = db.createStatement()) {
+                s.execute("DELETE FROM history");
+            }
+            historyCount = 0;
+            return null;
+        });
     }
 
     @Override
-    public synchronized void close() {
+    public void close() {
+        closed = true;
+        committer.interrupt();
         try {
-            db.close();
-        } catch (SQLException ignored) {
-            // closing anyway
+            committer.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            try {
+                db.close();
+            } catch (SQLException ignored) {
+                // closing anyway
+            }
         }
     }
 }

@@ -11,7 +11,9 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
@@ -30,19 +32,27 @@ class DemoClientFlowTest {
 
     @Test
     void textToImageThroughTheApi() throws Exception {
-        Setup.prepare(Environment.under(dir, "cpu"), null, null);
+        Setup.prepare(Environment.under(dir, "cpu"), null);
         ObjectNode wf = (ObjectNode) Json.MAPPER.readTree(Path.of("..", "workflows", "text-to-image.json").toFile());
         ((ObjectNode) wf.get("5").get("inputs")).put("width", 256).put("height", 256);
         try (Harness h = Harness.start(dir)) {
             String client = Harness.newId();
             Harness.Ws ws = h.ws(client);
             assertEquals("status", ws.next(5000).path("type").asText());
-            Harness.Run run = h.run(ws, client, wf, "extra_data", Map.of("extra_pnginfo", Map.of("workflow", Map.of("nodes", java.util.List.of()))));
+            Harness.Run run = h.run(ws, client, wf, "extra_data", Map.of("extra_pnginfo", Map.of("workflow", Map.of("nodes", List.of())),
+                    "preview_method", "auto"));
             assertEquals(null, run.error, () -> "error: " + run.error);
             assertTrue(run.types().contains("execution_start"));
             assertTrue(run.types().contains("progress"), run.types().toString());
             assertTrue(run.types().contains("execution_success"), run.types().toString());
             assertEquals("success", run.history.at("/status/status_str").asText());
+            // progress counts 1…steps, as ComfyUI (no 0)
+            int steps = wf.get("3").get("inputs").get("steps").asInt();
+            List<Integer> values = run.events.stream().filter(e -> e.path("type").asText().equals("progress"))
+                    .filter(e -> e.at("/data/node").asText().equals("3")).map(e -> e.at("/data/value").asInt()).toList();
+            assertEquals(IntStream.rangeClosed(1, steps).boxed().toList(), values);
+            assertTrue(run.events.stream().filter(e -> e.path("type").asText().equals("progress"))
+                    .allMatch(e -> e.at("/data/max").asInt() == steps));
 
             // a latent preview arrived as a binary frame: [u32 type][u32 format][JPEG]
             byte[] frame = ws.binary.poll(5, java.util.concurrent.TimeUnit.SECONDS);

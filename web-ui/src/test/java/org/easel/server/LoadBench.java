@@ -25,7 +25,7 @@ public final class LoadBench {
         int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         boolean demo = args.length > 2 && args[2].equals("demo");      // text-to-image on the demo model
         Path dir = Files.createTempDirectory("easel-bench");
-        if (demo) org.easel.nodes.Setup.prepare(org.easel.engine.Environment.under(dir, "cpu"), null, null);
+        if (demo) org.easel.nodes.Setup.prepare(org.easel.engine.Environment.under(dir, "cpu"), null);
         java.util.function.IntFunction<Object> workflow = demo ? LoadBench::demoWorkflow : v -> workflow(v).json;
         try (Harness h = new Harness(dir, new ServerConfig().cacheBytes(256L << 20))) {
             // warm-up

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.easel.engine.Json;
 import org.easel.server.Harness.Graph;
@@ -113,7 +114,7 @@ class WebSocketTest {
         JsonNode cur = second.next(5000);
         assertEquals("executing", cur.get("type").asText());
         assertEquals("2", cur.at("/data/node").asText());
-        h.post("/interrupt", java.util.Map.of("prompt_id", pid));
+        h.post("/interrupt", Map.of("prompt_id", pid));
         assertEquals(pid, second.next("execution_interrupted", 5000).at("/data/prompt_id").asText());
         second.close();
     }
@@ -122,7 +123,8 @@ class WebSocketTest {
     void binaryPreviewFrames() throws Exception {
         String id = Harness.newId();
         Ws ws = h.ws(id);
-        h.run(ws, id, sleepy(0.3, 5).json);
+        Map<String, String> auto = Map.of("preview_method", "auto");
+        h.run(ws, id, sleepy(0.3, 5).json, "extra_data", auto);
         byte[] f = ws.binary.poll(2, TimeUnit.SECONDS);
         assertTrue(f != null, "a preview frame");
         ByteBuffer bb = ByteBuffer.wrap(f);
@@ -134,7 +136,7 @@ class WebSocketTest {
         ws.binary.clear();
         ws.sendText("{\"type\":\"feature_flags\",\"data\":{\"supports_preview_metadata\":true}}");
         ws.next("feature_flags", 5000);
-        Harness.Run r = h.run(ws, id, sleepy(0.31, 5).json);
+        Harness.Run r = h.run(ws, id, sleepy(0.31, 5).json, "extra_data", auto);
         byte[] g = ws.binary.poll(2, TimeUnit.SECONDS);
         assertTrue(g != null);
         ByteBuffer gb = ByteBuffer.wrap(g);
@@ -151,7 +153,7 @@ class WebSocketTest {
     void noPreviewsWhenPreviewMethodNone() throws Exception {
         String id = Harness.newId();
         Ws ws = h.ws(id);
-        h.run(ws, id, sleepy(0.2, 6).json, "extra_data", java.util.Map.of("preview_method", "none"));
+        h.run(ws, id, sleepy(0.2, 6).json, "extra_data", Map.of("preview_method", "none"));
         assertNull(ws.binary.poll(200, TimeUnit.MILLISECONDS));
         ws.close();
     }

@@ -1,10 +1,10 @@
 package org.easel.engine.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,20 +20,17 @@ import org.easel.engine.NodeContext;
 import org.easel.engine.NodeException;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
+import org.easel.engine.Overrides;
 import org.easel.engine.prompt.Link;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.validation.ResolvedNode;
 import org.easel.engine.validation.ValidationResult;
-import org.jgrapht.Graph;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
- * Runs validated prompts, one at a time: computes every needed node's cache key, plans (with JGraphT)
- * the nodes whose outputs are not cached, runs them in topological order, and reports each step as
- * ComfyUI-shaped events. The output cache persists across prompts. A failing node stops the prompt with
+ * Runs validated prompts, one at a time: computes every needed node's cache key, finds the nodes whose
+ * outputs are not cached, runs them in the order of the prompt's dependency graph ({@code PromptGraph}),
+ * and reports each step as ComfyUI-shaped events. The output cache persists across prompts. A failing node stops the prompt with
  * an {@code execution_error}; the executor stays usable.
  */
 public final class Executor {
@@ -145,7 +142,7 @@ public final class Executor {
                 }
             }
 
-            for (String id : plan(toRun, nodes)) {
+            for (String id : validation.graph().order(toRun)) {
                 currentNode = id;
                 ResolvedNode r = nodes.get(id);
                 try {
@@ -184,7 +181,7 @@ public final class Executor {
             JsonNode override = r.source().isChangedOverride();
             if (override != null) {
                 fp = override;
-            } else if (org.easel.engine.Overrides.fingerprint(r.node())) {
+            } else if (Overrides.fingerprint(r.node())) {
                 try {
                     Map<String, Object> literals = new LinkedHashMap<>();
                     r.inputs().forEach((k, v) -> { if (!(v instanceof Link)) literals.put(k, v); });
@@ -196,25 +193,6 @@ public final class Executor {
             }
             boolean withId = schema.isNotIdempotent() || schema.hidden().containsValue("UNIQUE_ID");
             return signatures.key(r.classType(), fp, always, withId ? r.id() : null, r.inputs(), keys);
-        }
-
-        /** Topological order of the nodes to run, built with JGraphT; ties broken by prompt order. */
-        List<String> plan(Set<String> toRun, Map<String, ResolvedNode> nodes) {
-            if (toRun.isEmpty()) return List.of();
-            if (toRun.size() == 1) return List.copyOf(toRun);
-            Map<String, Integer> position = new HashMap<>();
-            int i = 0;
-            for (String id : prompt.nodes().keySet()) position.put(id, i++);
-            Graph<String, DefaultEdge> g = new DefaultDirectedGraph<>(DefaultEdge.class);
-            for (String id : toRun) g.addVertex(id);
-            for (String id : toRun) {
-                for (Object v : nodes.get(id).inputs().values()) {
-                    if (v instanceof Link l && toRun.contains(l.nodeId()) && !g.containsEdge(l.nodeId(), id)) g.addEdge(l.nodeId(), id);
-                }
-            }
-            List<String> order = new ArrayList<>(toRun.size());
-            new TopologicalOrderIterator<>(g, Comparator.comparingInt(position::get)).forEachRemaining(order::add);
-            return order;
         }
 
         NodeInputs inputsOf(ResolvedNode r) {
@@ -253,7 +231,7 @@ public final class Executor {
             String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             if (e instanceof OutOfMemoryError) msg = "Out of memory: " + msg + ". Try a smaller image or batch, or a larger -Xmx.";
             boolean expected = e instanceof NodeException || e instanceof IllegalArgumentException
-                    || e instanceof java.io.IOException || e instanceof IllegalStateException;
+                    || e instanceof IOException || e instanceof IllegalStateException;
             List<String> trace = new ArrayList<>();
             if (!expected) {
                 StackTraceElement[] st = e.getStackTrace();

@@ -1,9 +1,11 @@
 package org.easel.engine.validation;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.easel.engine.prompt.PromptGraph;
 
 /**
  * The outcome of validating a prompt, in ComfyUI's terms: either a top-level error, or the outputs to
@@ -25,17 +27,19 @@ public final class ValidationResult {
     private final List<String> outputs;
     private final Map<String, NodeErrors> nodeErrors;
     private final Map<String, ResolvedNode> resolved;
+    private final PromptGraph graph;
 
     ValidationResult(ValidationError error, List<String> outputs, Map<String, NodeErrors> nodeErrors,
-                     Map<String, ResolvedNode> resolved) {
+                     Map<String, ResolvedNode> resolved, PromptGraph graph) {
         this.error = error;
         this.outputs = List.copyOf(outputs);
-        this.nodeErrors = java.util.Collections.unmodifiableMap(nodeErrors);
-        this.resolved = java.util.Collections.unmodifiableMap(resolved);
+        this.nodeErrors = Collections.unmodifiableMap(nodeErrors);
+        this.resolved = Collections.unmodifiableMap(resolved);
+        this.graph = graph;
     }
 
     static ValidationResult failure(ValidationError error, Map<String, NodeErrors> nodeErrors) {
-        return new ValidationResult(error, List.of(), nodeErrors, Map.of());
+        return new ValidationResult(error, List.of(), nodeErrors, Map.of(), null);
     }
 
     public boolean ok() { return error == null; }
@@ -46,6 +50,8 @@ public final class ValidationResult {
     public Map<String, NodeErrors> nodeErrors() { return nodeErrors; }
     /** Validated nodes (every node the executed outputs need) by id, each after the nodes it links from. */
     public Map<String, ResolvedNode> resolved() { return resolved; }
+    /** The prompt's dependency graph (null when validation stopped before building it). */
+    public PromptGraph graph() { return graph; }
 
     public Map<String, Object> nodeErrorsJson() {
         Map<String, Object> m = new LinkedHashMap<>();

@@ -3,34 +3,29 @@ package org.easel.engine.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.easel.engine.Environment;
+import org.easel.engine.Json;
 import org.easel.engine.Node;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeRegistry;
+import org.easel.engine.Overrides;
 import org.easel.engine.prompt.Link;
 import org.easel.engine.prompt.Prompt;
+import org.easel.engine.prompt.PromptGraph;
 import org.easel.engine.prompt.PromptNode;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.OutputSpec;
 import org.easel.engine.schema.Types;
-import org.jgrapht.Graph;
-import org.jgrapht.alg.connectivity.KosarajuStrongConnectivityInspector;
-import org.jgrapht.graph.AsSubgraph;
-import org.jgrapht.graph.DefaultDirectedGraph;
-import org.jgrapht.graph.DefaultEdge;
-import org.jgrapht.traverse.TopologicalOrderIterator;
 
 /**
  * Validates a prompt before anything runs, the way ComfyUI's {@code validate_prompt} does: known node
@@ -84,39 +79,29 @@ public final class Validator {
             return ValidationResult.failure(new ValidationError("prompt_no_outputs", "Prompt has no outputs", "", Map.of()), Map.of());
         }
 
-        // 3. what the outputs need: sources of every declared link, depth-first; a post-order lists
-        //    sources before consumers. A back edge means a dependency cycle.
-        Map<String, List<String>> sources = new HashMap<>();
-        List<String> order = new ArrayList<>();
-        boolean cyclic = sourcesFirst(prompt, outputs, sources, order);
+        // 3. the dependency graph: what the outputs need, in which order
+        PromptGraph graph = PromptGraph.of(prompt, (n, input) -> registry.get(n.classType()).schema().input(input) != null);
+        Set<String> needed = graph.needs(outputs);
 
-        // 4. cycles (rare): JGraphT finds every strongly connected set; each node on one gets an error
+        // 4. cycles (rare): each node on one gets an error naming the path around it
         Map<String, List<ValidationError>> errors = new LinkedHashMap<>();
         Set<String> onCycle = new HashSet<>();
-        Graph<String, DefaultEdge> graph = null;
-        if (cyclic) {
-            graph = toGraph(sources);
-            for (Set<String> scc : new KosarajuStrongConnectivityInspector<>(graph).stronglyConnectedSets()) {
-                String any = scc.iterator().next();
-                if (scc.size() == 1 && !graph.containsEdge(any, any)) continue;
-                List<String> cycle = findCycle(graph, scc, prompt);
-                String path = String.join(" -> ", cycle.stream()
-                        .map(id -> id + " (" + prompt.node(id).classType() + ")").toList());
-                for (String id : scc) {
-                    onCycle.add(id);
-                    errors.computeIfAbsent(id, k -> new ArrayList<>()).add(new ValidationError("dependency_cycle",
-                            "Dependency cycle detected", path, extra("node_id", id, "cycle_nodes", cycle)));
-                }
+        for (PromptGraph.Cycle cycle : graph.cycles()) {
+            if (!needed.contains(cycle.path().get(0))) continue;
+            String path = String.join(" -> ", cycle.path().stream()
+                    .map(id -> id + " (" + prompt.node(id).classType() + ")").toList());
+            for (String id : cycle.nodes()) {
+                onCycle.add(id);
+                errors.computeIfAbsent(id, k -> new ArrayList<>()).add(new ValidationError("dependency_cycle",
+                        "Dependency cycle detected", path, extra("node_id", id, "cycle_nodes", cycle.path())));
             }
-            order.clear();
-            Graph<String, DefaultEdge> dag = new AsSubgraph<>(graph, minus(graph.vertexSet(), onCycle));
-            new TopologicalOrderIterator<>(dag).forEachRemaining(order::add);
         }
 
         // 5. validate every other node, sources before consumers
         Set<String> invalid = new HashSet<>(onCycle);
         Map<String, ResolvedNode> resolved = new HashMap<>();
-        for (String id : order) {
+        for (String id : graph.order()) {
+            if (!needed.contains(id)) continue;
             PromptNode n = prompt.node(id);
             List<ValidationError> own = new ArrayList<>(0);
             boolean upstreamInvalid = false;
@@ -137,10 +122,8 @@ public final class Validator {
         List<String> good = new ArrayList<>();
         for (String o : outputs) if (!invalid.contains(o)) good.add(o);
         Map<String, ValidationResult.NodeErrors> nodeErrors = new LinkedHashMap<>();
-        Set<String> outputSet = new HashSet<>(outputs);
-        if (!errors.isEmpty() && graph == null) graph = toGraph(sources);
         for (Map.Entry<String, List<ValidationError>> e : errors.entrySet()) {
-            List<String> dependents = dependentOutputs(graph, e.getKey(), outputSet, outputs);
+            List<String> dependents = graph.dependentOutputs(e.getKey(), outputs);
             nodeErrors.put(e.getKey(), new ValidationResult.NodeErrors(prompt.node(e.getKey()).classType(), e.getValue(), dependents));
         }
         if (good.isEmpty()) {
@@ -152,23 +135,17 @@ public final class Validator {
                     "Prompt outputs failed validation", String.join("\n", lines), Map.of()), nodeErrors);
         }
         // keep only what the good outputs need, sources before consumers
-        Set<String> neededIds = new HashSet<>();
-        Deque<String> stack = new ArrayDeque<>(good);
-        while (!stack.isEmpty()) {
-            String id = stack.pop();
-            if (!neededIds.add(id)) continue;
-            for (Object v : resolved.get(id).inputs().values()) if (v instanceof Link l) stack.push(l.nodeId());
-        }
-        Map<String, ResolvedNode> needed = new LinkedHashMap<>();
-        for (String id : order) if (neededIds.contains(id)) needed.put(id, resolved.get(id));
-        return new ValidationResult(null, good, nodeErrors, needed);
+        Set<String> neededByGood = graph.needs(good);
+        Map<String, ResolvedNode> resolvedNeeded = new LinkedHashMap<>();
+        for (String id : graph.order()) if (neededByGood.contains(id)) resolvedNeeded.put(id, resolved.get(id));
+        return new ValidationResult(null, good, nodeErrors, resolvedNeeded, graph);
     }
 
     /** Checks one node's declared inputs; returns name → Link or coerced literal, errors into {@code own}. */
     private Map<String, Object> validateNode(Prompt prompt, PromptNode n, Node node, List<ValidationError> own) {
         NodeSchema schema = node.schema();
         Map<String, Object> values = new LinkedHashMap<>();
-        boolean selfChecks = org.easel.engine.Overrides.validate(node);
+        boolean selfChecks = Overrides.validate(node);
         Map<String, Object> literals = selfChecks ? new LinkedHashMap<>() : null;
         for (InputSpec spec : schema.inputs().values()) {
             String name = spec.name();
@@ -178,7 +155,7 @@ public final class Validator {
                     own.add(new ValidationError("required_input_missing", "Required input is missing", name, extra("input_name", name)));
                 } else if (spec.defaultValue() != null && spec.isPrimitive()) {
                     try {                          // defaults go through the same coercion as literals
-                        Object d = coerce(spec, org.easel.engine.Json.tree(spec.defaultValue()), own);
+                        Object d = coerce(spec, Json.tree(spec.defaultValue()), own);
                         if (d != null) {
                             values.put(name, d);
                             if (literals != null) literals.put(name, d);
@@ -262,7 +239,7 @@ public final class Validator {
             List<String> choices = spec.choices(env);
             if (!choices.contains(s)) {
                 String list = choices.size() > 20 ? "(list of length " + choices.size() + ")"
-                        : choices.stream().map(c -> "'" + c + "'").collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+                        : choices.stream().map(c -> "'" + c + "'").collect(Collectors.joining(", ", "[", "]"));
                 own.add(new ValidationError("value_not_in_list", "Value not in list", name + ": '" + s + "' not in " + list,
                         extra("input_name", name, "input_config", choices.size() > 20 ? null : spec.toJson(env), "received_value", v)));
                 return null;
@@ -315,115 +292,6 @@ public final class Validator {
             return false;
         }
         return true;
-    }
-
-    /**
-     * Iterative depth-first walk from the outputs over declared links to nodes in the prompt. Fills
-     * {@code sources} (node → its link sources) and {@code order} (post-order: sources first).
-     * @return true if a cycle was seen
-     */
-    private boolean sourcesFirst(Prompt prompt, List<String> outputs, Map<String, List<String>> sources, List<String> order) {
-        Map<String, Boolean> state = new HashMap<>();     // false = on the stack, true = done
-        boolean cyclic = false;
-        Deque<Object[]> stack = new ArrayDeque<>();
-        for (String root : outputs) {
-            if (state.containsKey(root)) continue;
-            stack.push(new Object[]{root, null});
-            state.put(root, Boolean.FALSE);
-            while (!stack.isEmpty()) {
-                Object[] top = stack.peek();
-                String id = (String) top[0];
-                @SuppressWarnings("unchecked")
-                java.util.Iterator<String> it = (java.util.Iterator<String>) top[1];
-                if (it == null) {
-                    PromptNode n = prompt.node(id);
-                    NodeSchema schema = registry.get(n.classType()).schema();
-                    List<String> srcs = new ArrayList<>(2);
-                    for (Map.Entry<String, Object> in : n.inputs().entrySet()) {
-                        if (in.getValue() instanceof Link link && schema.input(in.getKey()) != null
-                                && prompt.node(link.nodeId()) != null && !srcs.contains(link.nodeId())) {
-                            srcs.add(link.nodeId());
-                        }
-                    }
-                    sources.put(id, srcs);
-                    it = srcs.iterator();
-                    top[1] = it;
-                }
-                if (it.hasNext()) {
-                    String src = it.next();
-                    Boolean st = state.get(src);
-                    if (st == null) {
-                        state.put(src, Boolean.FALSE);
-                        stack.push(new Object[]{src, null});
-                    } else if (!st) {
-                        cyclic = true;
-                    }
-                } else {
-                    stack.pop();
-                    state.put(id, Boolean.TRUE);
-                    order.add(id);
-                }
-            }
-        }
-        return cyclic;
-    }
-
-    private static Graph<String, DefaultEdge> toGraph(Map<String, List<String>> sources) {
-        Graph<String, DefaultEdge> g = new DefaultDirectedGraph<>(DefaultEdge.class);
-        for (String id : sources.keySet()) g.addVertex(id);
-        sources.forEach((id, srcs) -> {
-            for (String s : srcs) g.addEdge(s, id);
-        });
-        return g;
-    }
-
-    /** One concrete cycle inside a strongly connected set, as node ids, first node repeated at the end. */
-    private static List<String> findCycle(Graph<String, DefaultEdge> g, Set<String> scc, Prompt prompt) {
-        String start = null;
-        for (String id : prompt.nodes().keySet()) if (scc.contains(id)) { start = id; break; }
-        // breadth-first search inside the set from start back to start
-        Map<String, String> parent = new HashMap<>();
-        Deque<String> q = new ArrayDeque<>();
-        q.add(start);
-        String last = null;
-        outer:
-        while (!q.isEmpty()) {
-            String cur = q.poll();
-            for (DefaultEdge e : g.outgoingEdgesOf(cur)) {
-                String nxt = g.getEdgeTarget(e);
-                if (!scc.contains(nxt)) continue;
-                if (nxt.equals(start)) { last = cur; break outer; }
-                if (!parent.containsKey(nxt)) { parent.put(nxt, cur); q.add(nxt); }
-            }
-        }
-        List<String> path = new ArrayList<>();
-        for (String c = last; c != null && !c.equals(start); c = parent.get(c)) path.add(0, c);
-        path.add(0, start);
-        path.add(start);
-        return path;
-    }
-
-    private static List<String> dependentOutputs(Graph<String, DefaultEdge> g, String id, Set<String> outputSet, List<String> outputs) {
-        Set<String> seen = new LinkedHashSet<>();
-        Deque<String> q = new ArrayDeque<>();
-        q.add(id);
-        seen.add(id);
-        while (!q.isEmpty()) {
-            String cur = q.poll();
-            for (DefaultEdge e : g.outgoingEdgesOf(cur)) {
-                String nxt = g.getEdgeTarget(e);
-                if (seen.add(nxt)) q.add(nxt);
-            }
-        }
-        List<String> deps = new ArrayList<>();
-        for (String o : outputs) if (seen.contains(o) && outputSet.contains(o)) deps.add(o);
-        return deps;
-    }
-
-    private static Set<String> minus(Set<String> all, Set<String> remove) {
-        Set<String> s = new HashSet<>(all);
-        s.removeAll(remove);
-        return s;
     }
 
     private static Map<String, Object> extra(Object... kv) {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.logging.Logger;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
+import org.easel.engine.Releasable;
 
 /**
  * The shared ONNX Runtime: one session per model file (keyed by path + device), created once and reused
@@ -23,7 +24,7 @@ import org.easel.engine.NodeException;
  * Sessions use full graph optimisation, one intra-op thread per core, and keep an optimised copy of each
  * (small) model under {@code models/.cache/ort/} so the next start loads faster.
  */
-public final class OnnxRuntime implements AutoCloseable {
+public final class OnnxRuntime implements AutoCloseable, Releasable {
     private static final Logger LOG = Logger.getLogger(OnnxRuntime.class.getName());
 
     private final OrtEnvironment ort;
@@ -213,6 +214,12 @@ public final class OnnxRuntime implements AutoCloseable {
             e.getValue().close();
             it.remove();
         }
+    }
+
+    /** {@link Releasable}: unloads every session not in use. */
+    @Override
+    public void release() {
+        unloadAll();
     }
 
     public synchronized int loadedCount() { return sessions.size(); }

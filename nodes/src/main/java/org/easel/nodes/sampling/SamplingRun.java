@@ -63,7 +63,6 @@ public final class SamplingRun {
             long run0 = session.nanosInRun();
             try (Sd3Denoiser cfgDenoiser = new Sd3Denoiser(session, ms, positive, negative, cfg, b, c, h, w)) {
             Denoiser denoiser = mask == null ? cfgDenoiser : inpaint(cfgDenoiser, ms, latentIn, noise, mask);
-            int total = sigmas.length - 1;
             boolean previews = ctx.wantsPreviews();
             StepCallback cb = (step, steps, xs, denoised) -> {
                 if (previews && (step % PREVIEW_EVERY == 0 || step + 1 == steps)) {
@@ -71,7 +70,6 @@ public final class SamplingRun {
                 }
                 ctx.progress(step + 1, steps);
             };
-            ctx.progress(0, total);
             float[] out = Samplers.sample(sampler, denoiser, x, sigmas, SeededNoise.source(seed, n), cb, ms);
             out = ms.inverseNoiseScaling(sigmas[sigmas.length - 1], out);
             LAST.set(new Timing(System.nanoTime() - t0, session.nanosInRun() - run0, cfgDenoiser.calls()));

@@ -32,7 +32,7 @@ final class WorkflowRunner {
 
     WorkflowRunner(Path home) throws Exception {
         env = Environment.under(home, "cpu");
-        Setup.prepare(env, null, null);
+        Setup.prepare(env, null);
         executor = new Executor(env, new OutputCache(1L << 30));
     }
 

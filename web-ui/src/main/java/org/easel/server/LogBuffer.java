@@ -1,0 +1,85 @@
+package org.easel.server;
+
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * The server's recent log lines for ComfyUI's {@code /internal/logs} routes: everything the server prints to
+ * its log also lands here (the last {@value #MAX} lines, each with its time), and clients that subscribed get
+ * new lines as {@code logs} messages.
+ */
+final class LogBuffer {
+    static final int MAX = 1000;
+
+    private final ArrayDeque<Map<String, Object>> entries = new ArrayDeque<>();
+    private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
+    private volatile Consumer<Map<String, Object>> sink = e -> { };
+
+    /** A stream that writes to {@code out} (may be null) and records each line here. */
+    PrintStream tee(PrintStream out) {
+        OutputStream lines = new OutputStream() {
+            private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+            @Override
+            public synchronized void write(int b) {
+                if (out != null) out.write(b);
+                if (b == '\n') {
+                    add(line.toString(StandardCharsets.UTF_8));
+                    line.reset();
+                } else {
+                    line.write(b);
+                }
+            }
+
+            @Override
+            public void flush() {
+                if (out != null) out.flush();
+            }
+        };
+        return new PrintStream(lines, true, StandardCharsets.UTF_8);
+    }
+
+    void add(String message) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("t", Instant.now().toString());
+        e.put("m", message + "\n");
+        synchronized (entries) {
+            entries.addLast(e);
+            while (entries.size() > MAX) entries.removeFirst();
+        }
+        if (!subscribers.isEmpty()) sink.accept(e);
+    }
+
+    List<Map<String, Object>> entries() {
+        synchronized (entries) {
+            return new ArrayList<>(entries);
+        }
+    }
+
+    /** {@code GET /internal/logs}: the lines as one text. */
+    String text() {
+        StringBuilder sb = new StringBuilder();
+        for (Map<String, Object> e : entries()) sb.append(e.get("t")).append(" - ").append(e.get("m"));
+        return sb.toString();
+    }
+
+    void subscribe(String clientId, boolean enabled) {
+        if (enabled) subscribers.add(clientId);
+        else subscribers.remove(clientId);
+    }
+
+    Set<String> subscribers() { return subscribers; }
+
+    void onEntry(Consumer<Map<String, Object>> sink) { this.sink = sink; }
+}
