@@ -61,7 +61,7 @@ class EditorE2ETest {
                 "the editor bundle (web-ui/frontend, built by Maven into target/classes/webroot) is missing");
         dir = Files.createTempDirectory("easel-e2e");
         Environment env = Environment.under(dir, "cpu");
-        Setup.prepare(env, null, null);
+        Setup.prepare(env, null);
         server = new EaselServer(NodeRegistry.load(), env, new ServerConfig().port(0).cacheBytes(64L << 20), null).start();
         base = "http://127.0.0.1:" + server.port() + "/";
         shots = Path.of(System.getProperty("easel.screenshots", "target/e2e-screenshots"));
