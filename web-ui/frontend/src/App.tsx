@@ -86,6 +86,7 @@ function Editor({ info }: { info: ObjectInfo }) {
   graph.current = { nodes, edges, meta, viewport: graph.current.viewport };
   const history = useRef<UndoHistory>(UndoHistory.restore(localStorage.getItem(HISTORY_KEY)));
   const pointer = useRef({ x: 0, y: 0 });
+  const restoring = useRef(false);
   const wrapper = useRef<HTMLDivElement>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const groupDrag = useRef<{ id: string; start: { x: number; y: number }; members: Map<string, { x: number; y: number }> } | null>(null);
@@ -117,7 +118,9 @@ function Editor({ info }: { info: ObjectInfo }) {
       const g = { nodes, edges, meta };
       const snap = JSON.stringify(toWorkflow(g, { forHistory: true }));
       if (history.current.present === null) history.current.reset(snap);
+      else if (restoring.current) history.current.present = snap; // the graph an undo/redo put on screen
       else history.current.record(snap);
+      restoring.current = false;
       setCanUndo(history.current.canUndo());
       setCanRedo(history.current.canRedo());
       try {
@@ -143,11 +146,17 @@ function Editor({ info }: { info: ObjectInfo }) {
 
   const undo = useCallback(() => {
     const s = history.current.undo();
-    if (s) showGraph(fromWorkflow(JSON.parse(s), info));
+    if (s) {
+      restoring.current = true;
+      showGraph(fromWorkflow(JSON.parse(s), info));
+    }
   }, [info, showGraph]);
   const redo = useCallback(() => {
     const s = history.current.redo();
-    if (s) showGraph(fromWorkflow(JSON.parse(s), info));
+    if (s) {
+      restoring.current = true;
+      showGraph(fromWorkflow(JSON.parse(s), info));
+    }
   }, [info, showGraph]);
 
   // ---- loading ----------------------------------------------------------------------------------------

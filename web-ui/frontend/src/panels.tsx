@@ -191,7 +191,7 @@ export function WorkflowsPanel({ version, current, onOpen, onChanged, onError }:
                 api.deleteUserFile(full(f.path)).then(() => { onChanged(full(f.path), null); setRefresh((r) => r + 1); })
                   .catch((x) => onError(`Delete failed: ${x.message}`));
               }}>Delete?</button>
-            ) : <button className="icon" title="Delete" onClick={() => setConfirm(f.path)}>🗑</button>}
+            ) : <button className="icon" title="Delete" onClick={() => setConfirm(f.path)}>✕</button>}
           </div>
         ))}
       </div>
