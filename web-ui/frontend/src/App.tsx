@@ -526,8 +526,14 @@ function Editor({ info }: { info: ObjectInfo }) {
     groupDrag.current = null;
   }, []);
 
+  // While the view moves, the viewport is its own compositor layer (panning moves pixels instead of repainting
+  // every node); at rest it is not, so text is rasterised sharply at the new zoom.
+  const onMoveStart = useCallback(() => {
+    wrapper.current?.classList.add('moving');
+  }, []);
   const onMoveEnd = useCallback((_: unknown, vp: Viewport) => {
     graph.current.viewport = vp;
+    wrapper.current?.classList.remove('moving');
   }, []);
 
   const shownEdges = useMemo(() => edges.map((e) => (e.type === settings.linkStyle ? e : { ...e, type: settings.linkStyle })), [edges, settings.linkStyle]);
@@ -618,7 +624,7 @@ function Editor({ info }: { info: ObjectInfo }) {
               onNodesChange={onNodesChange} onEdgesChange={onEdgesChange}
               onConnect={connect} onConnectEnd={onConnectEnd} isValidConnection={isValidConnection}
               onNodeDragStart={onNodeDragStart} onNodeDrag={onNodeDrag} onNodeDragStop={onNodeDragStop}
-              onMoveEnd={onMoveEnd}
+              onMoveStart={onMoveStart} onMoveEnd={onMoveEnd}
               defaultViewport={saved?.viewport ?? { x: 0, y: 0, zoom: 1 }}
               fitView={!saved?.viewport && (saved?.nodes.length ?? 0) > 0}
               colorMode={settings.theme} minZoom={0.05} maxZoom={4}
@@ -644,9 +650,6 @@ function Editor({ info }: { info: ObjectInfo }) {
                 <p>Drag a node from the library, <b>double-click</b> the canvas to search, open a <b>template</b>, or drop a <b>.json</b> or <b>.png</b> here.</p>
                 <p className="keys"><kbd>Ctrl</kbd>+<kbd>Enter</kbd> queue · <kbd>Ctrl</kbd>+<kbd>S</kbd> save · <kbd>Ctrl</kbd>+<kbd>Z</kbd> undo · <kbd>Space</kbd>+drag pan</p>
               </div>
-            )}
-            {run.preview && settings.livePreview && (
-              <div className="live-preview"><img src={run.preview} alt="live preview" /><span>Live preview</span></div>
             )}
             {dropping && <div className="drop-overlay">Drop a workflow (.json / .png) to open it</div>}
           </main>

@@ -176,5 +176,12 @@ export function useRunConnection(events: ConnectionEvents) {
     };
   }, [clientId]);
 
-  return useMemo(() => ({ clientId, expect: (id: string, nodes: number) => expected.current.set(id, nodes) }), [clientId]);
+  return useMemo(() => ({
+    clientId,
+    /** Registers a queued prompt's node count (its execution_start may already have arrived). */
+    expect: (id: string, nodes: number) => {
+      expected.current.set(id, nodes);
+      if (runtime.run.promptId === id && !runtime.run.totalNodes) runtime.setRun({ totalNodes: nodes });
+    },
+  }), [clientId]);
 }

@@ -105,6 +105,8 @@ class EditorE2ETest {
         String decode = drop("VAEDecode", 240, -340);
         String save = drop("SaveImage", 240, -220);
         assertEquals(7, nodes().size());
+        driver.findElement(By.cssSelector(".react-flow__controls-fitview")).click(); // every handle in view
+        Thread.sleep(400);
 
         connect(ckpt, 0, sampler, 0);   // MODEL
         connect(ckpt, 1, pos, 0);       // CLIP
@@ -178,7 +180,7 @@ class EditorE2ETest {
         waitFor(() -> nodes().size() == 8, 20, "the workflow from the PNG");
         assertEquals(1, driver.findElements(By.cssSelector("[data-node-type=FancyCustomNode].unknown")).size(),
                 "a node of an unknown type still loads, drawn in red");
-        assertEquals(8, edges());
+        assertEquals(9, edges());
         String title = node("6").findElement(By.cssSelector(".title-text")).getText();
         assertEquals("Positive Prompt", title);
         assertEquals("a blue square on the left", node("6").findElement(By.tagName("textarea")).getAttribute("value"));
@@ -190,9 +192,22 @@ class EditorE2ETest {
     @Order(3)
     void fiveHundredNodesPanAndZoom() throws Exception {
         open();
+        driver.findElement(By.xpath("//button[text()='New']")).click();
+        waitFor(() -> nodes().isEmpty(), 5, "an empty canvas");
+        String empty = panAndZoomFrameTimes();
         dropFile("large.json", "application/json", largeWorkflow(25, 20).getBytes(StandardCharsets.UTF_8));
-        waitFor(() -> ((Long) js("return document.querySelectorAll('[data-testid=node]').length")) > 20, 30, "the large graph");
-        Thread.sleep(500);
+        waitFor(() -> nodes().size() > 20, 30, "the large graph");
+        Thread.sleep(1000);
+        String large = panAndZoomFrameTimes();
+        // frame times include the WebDriver's input dispatch; the empty canvas under the same gestures is the floor
+        System.out.println("[e2e] pan/zoom frame times, empty canvas:  " + empty);
+        System.out.println("[e2e] pan/zoom frame times, 500-node graph: " + large);
+        waitFor(() -> (Long) js("return JSON.parse(localStorage.getItem('easel.workflow') || '{\"nodes\":[]}').nodes.length") == 500, 10,
+                "all 500 nodes autosaved");
+    }
+
+    /** Pans (60 pointer moves) then zooms (12 wheel steps) while recording requestAnimationFrame intervals. */
+    static String panAndZoomFrameTimes() {
         WebElement pane = driver.findElement(By.cssSelector(".react-flow__pane"));
         js("window.__frames = []; let last = performance.now(); window.__recording = true;"
                 + "const tick = (t) => { window.__frames.push(t - last); last = t; if (window.__recording) requestAnimationFrame(tick); };"
@@ -203,15 +218,11 @@ class EditorE2ETest {
         for (int i = 0; i < 12; i++) {
             new Actions(driver).scrollFromOrigin(WheelInput.ScrollOrigin.fromElement(pane), 0, i < 6 ? 120 : -120).perform();
         }
-        String stats = (String) js("window.__recording = false; const f = window.__frames.slice(2).sort((a, b) => a - b);"
+        return (String) js("window.__recording = false; const f = window.__frames.slice(2).sort((a, b) => a - b);"
                 + "const n = f.length, mean = f.reduce((s, x) => s + x, 0) / n;"
                 + "const p = (q) => f[Math.min(n - 1, Math.floor(q * n))];"
                 + "return `frames=${n} mean=${mean.toFixed(1)}ms p50=${p(0.5).toFixed(1)}ms p95=${p(0.95).toFixed(1)}ms max=${f[n - 1].toFixed(1)}ms`"
-                + " + ` over50ms=${f.filter((x) => x > 50).length} rendered=${document.querySelectorAll('[data-testid=node]').length}`;");
-        System.out.println("[e2e] 500-node pan/zoom: " + stats);
-        long total = (Long) js("return JSON.parse(localStorage.getItem('easel.workflow') || '{\"nodes\":[]}').nodes.length");
-        waitFor(() -> (Long) js("return JSON.parse(localStorage.getItem('easel.workflow') || '{\"nodes\":[]}').nodes.length") == 500, 10,
-                "all 500 nodes autosaved (was " + total + ")");
+                + " + ` nodes in page=${document.querySelectorAll('[data-testid=node]').length}`;");
     }
 
     // ---- helpers ---------------------------------------------------------------------------------------------
