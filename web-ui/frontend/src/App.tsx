@@ -204,7 +204,6 @@ function Editor({ info }: { info: ObjectInfo }) {
     } catch (e) {
       toast(`Cannot open ${file.name}: ${(e as Error).message}`, 'error');
     }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [load, openAny, toast]);
 
   // ---- editing -------------------------------------------------------------------------------------
@@ -478,7 +477,6 @@ function Editor({ info }: { info: ObjectInfo }) {
     if (!type) return;
     openSearch(pt.clientX, pt.clientY, kind === 'source' ? { input: type } : { output: type },
       { node: n.id, handle: state.fromHandle.id ?? '', kind, type });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [connectionProblem, toast]);
 
   const openSearch = (x: number, y: number, filter: TypeFilter = {}, from?: SearchState['from']) => {

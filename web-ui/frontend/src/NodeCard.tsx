@@ -198,7 +198,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
   const errorInputs = new Set(errors.map((e) => e.input).filter(Boolean));
   const color = data.unknown ? '#d14b4b' : categoryColor(def?.category);
   const mode = data.mode === 2 ? ' muted' : data.mode === 4 ? ' bypassed' : '';
-  const executing = rt?.progress !== undefined || undefined;
+  const executing = rt?.progress !== undefined || rt?.preview !== undefined;
   const rows = Math.max(data.inputs.length, data.outputs.length);
   const imageWidget = data.widgets.findIndex((w) => w.kind === 'COMBO' && w.options.image_upload);
   const inputImage = imageWidget >= 0 && data.values[imageWidget] ? String(data.values[imageWidget]) : null;
@@ -206,7 +206,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
 
   return (
     <div
-      className={`node${lod ? ' lod' : ''}${selected ? ' selected' : ''}${data.unknown ? ' unknown' : ''}${errors.length ? ' has-error' : ''}${mode}${rt?.preview !== undefined || executing ? ' executing' : ''}`}
+      className={`node${lod ? ' lod' : ''}${selected ? ' selected' : ''}${data.unknown ? ' unknown' : ''}${errors.length ? ' has-error' : ''}${mode}${executing ? ' executing' : ''}`}
       data-testid="node" data-node-id={id} data-node-type={data.type}
       style={{ '--cat': color, minWidth: data.size?.[0] ? Math.min(Math.max(data.size[0], 220), 480) : undefined } as React.CSSProperties}
       onDragOver={imageWidget >= 0 ? (e) => { e.preventDefault(); e.stopPropagation(); setDropping(true); } : undefined}
@@ -285,7 +285,7 @@ function NodeCardImpl({ id, data, selected }: NodeProps<EaselNode>) {
       )}
       {errors.length > 0 && (
         <div className="node-errors">
-          {errors.map((e, i) => <div key={i}>{e.input ? <b>{e.input}: </b> : null}{e.message}{e.details ? ` — ${e.details}` : ''}</div>)}
+          {errors.map((e, i) => <div key={i}>{e.input ? <b>{e.input}: </b> : null}{e.message}{e.details && e.details !== e.input ? ` — ${e.details}` : ''}</div>)}
         </div>
       )}
     </div>

@@ -156,7 +156,6 @@ export function WorkflowsPanel({ version, current, onOpen, onChanged, onError }:
         .filter((f) => f.path.toLowerCase().endsWith('.json'))
         .sort((a, b) => a.path.localeCompare(b.path))))
       .catch((e) => { setFiles([]); if (e.status !== 404) onError(`Cannot list workflows: ${e.message}`); });
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, refresh]);
   const full = (p: string) => `workflows/${p}`;
   return (
@@ -217,7 +216,6 @@ export function HistoryPanel({ version, running, onOpen, onLoad, onError }: {
       setPending(q.queue_pending?.length ?? 0);
     }).catch((e) => onError(`Cannot load history: ${e.message}`));
     return () => { stop = true; };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [version, running]);
   const shots: Shot[] = entries.flatMap(([id, entry]) => Object.values(entry.outputs ?? {})
     .flatMap((o) => o.images ?? []).map((img) => ({ img, entry, id })));
