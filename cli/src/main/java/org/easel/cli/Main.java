@@ -5,10 +5,10 @@ import java.util.Properties;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code easel} command: run, validate, nodes, serve, models, bench. */
+/** The {@code easel} command: run, validate, convert, nodes, serve, models, bench. */
 @Command(name = "easel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Easel: node-graph workflows for image generation on the JVM (ComfyUI-compatible).",
-        subcommands = {RunCommand.class, ValidateCommand.class, NodesCommand.class, BenchCommand.class, ServeCommand.class,
+        subcommands = {RunCommand.class, ValidateCommand.class, ConvertCommand.class, NodesCommand.class, BenchCommand.class, ServeCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

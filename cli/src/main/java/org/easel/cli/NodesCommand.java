@@ -1,5 +1,6 @@
 package org.easel.cli;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -39,7 +40,7 @@ final class NodesCommand implements Callable<Integer> {
             }
             String lastCategory = null;
             List<Node> nodes = registry.all().stream()
-                    .sorted(java.util.Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
+                    .sorted(Comparator.comparing((Node n) -> n.schema().category()).thenComparing(n -> n.schema().name()))
                     .toList();
             for (Node n : nodes) {
                 NodeSchema s = n.schema();

@@ -1,5 +1,6 @@
 package org.easel.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -7,24 +8,29 @@ import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
+import org.easel.Easel;
+import org.easel.RunResult;
+import org.easel.Validation;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
-import org.easel.engine.NodeRegistry;
-import org.easel.engine.exec.ExecutionListener;
-import org.easel.engine.exec.ExecutionResult;
-import org.easel.engine.exec.Executor;
-import org.easel.engine.exec.OutputCache;
-import org.easel.engine.prompt.Prompt;
-import org.easel.engine.validation.ValidationResult;
-import org.easel.engine.validation.Validator;
+import org.easel.engine.NodeContext;
 import org.easel.nodes.Setup;
 import org.easel.nodes.demo.DemoModels;
 import org.easel.nodes.demo.SampleImage;
-import org.easel.nodes.image.ImageConvert;
+import org.easel.nodes.diffusion.Denoiser;
+import org.easel.nodes.diffusion.Schedulers;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
-import org.easel.nodes.sampling.SamplingRun;
+import org.easel.nodes.sd3.SamplingRun;
+import org.easel.nodes.sd3.Sd3Checkpoint;
+import org.easel.nodes.sd3.Sd3Model;
+import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Latent;
 import org.easel.nodes.upscale.ImageUpscaleWithModel;
 import org.easel.nodes.upscale.UpscaleModel;
 
@@ -33,40 +39,87 @@ final class PipelineBench {
     private PipelineBench() {}
 
     static int textToImage(int iterations) throws Exception {
-        Environment env = Environment.under(Files.createTempDirectory("easel-bench"), "cpu");
-        Setup.prepare(env, null);
-        Path wfFile = CommonOptions.home().resolve("workflows/text-to-image.json");
-        ObjectNode wf = (ObjectNode) Json.MAPPER.readTree(wfFile.toFile());
-        NodeRegistry registry = NodeRegistry.load();
-        Executor executor = new Executor(env, new OutputCache(1L << 30));
-        double[] total = new double[iterations + 1];
-        double[] sampling = new double[iterations + 1];
-        double[] outside = new double[iterations + 1];
-        int calls = 0;
-        for (int i = 0; i <= iterations; i++) {
-            ((ObjectNode) wf.get("3").get("inputs")).put("seed", 1000 + i);     // a new seed: the sampler re-runs
-            Prompt p = Prompt.of(wf);
-            ValidationResult v = new Validator(registry, env).validate(p);
-            long t0 = System.nanoTime();
-            ExecutionResult r = executor.execute(p, v, UUID.randomUUID().toString(), null, ExecutionListener.NONE);
-            total[i] = (System.nanoTime() - t0) / 1e6;
-            if (!r.success()) throw new IllegalStateException(r.errorMessage());
-            SamplingRun.Timing t = SamplingRun.lastTiming();
-            sampling[i] = t.totalNanos() / 1e6;
-            outside[i] = (t.totalNanos() - t.runNanos()) / 1e6;
-            calls = t.modelCalls();
+        Path home = Files.createTempDirectory("easel-bench");
+        ObjectNode wf = (ObjectNode) Json.MAPPER.readTree(CommonOptions.home().resolve("workflows/text-to-image.json").toFile());
+        try (Easel easel = Easel.builder().home(home).device("cpu").cacheBytes(1L << 30).build()) {
+            double[] total = new double[iterations + 1];
+            for (int i = 0; i <= iterations; i++) {
+                // a new seed: the sampler and what follows re-run
+                Validation v = easel.validate(wf, Map.of("3.seed", Integer.toString(1000 + i)));
+                long t0 = System.nanoTime();
+                RunResult r = easel.run(v, UUID.randomUUID().toString(), null, null);
+                total[i] = (System.nanoTime() - t0) / 1e6;
+                if (!r.success()) throw new IllegalStateException(r.errorMessage());
+            }
+            System.out.printf("text-to-image 512×512, euler/sgm_uniform 20 steps, cfg 4.5, demo model, %d cores%n",
+                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("first execution (sessions load)   : %.0f ms%n", total[0]);
+            System.out.printf("warm execution (new seed), median : %.0f ms over %d runs%n",
+                    median(Arrays.copyOfRange(total, 1, total.length)), iterations);
+            sampling(easel.environment(), iterations);
         }
-        System.out.printf("text-to-image 512×512, euler/sgm_uniform 20 steps, cfg 4.5, demo model, %d cores%n",
-                Runtime.getRuntime().availableProcessors());
-        System.out.printf("first execution (sessions load)   : %.0f ms%n", total[0]);
-        double[] t = Arrays.copyOfRange(total, 1, total.length);
-        double[] s = Arrays.copyOfRange(sampling, 1, sampling.length);
-        double[] o = Arrays.copyOfRange(outside, 1, outside.length);
-        System.out.printf("warm execution (new seed), median : %.0f ms over %d runs%n", median(t), iterations);
-        System.out.printf("KSampler, median                  : %.0f ms, %d transformer calls (cond+uncond batched)%n", median(s), calls);
-        System.out.printf("sampling time outside session.run : %.1f ms = %.1f%% of sampling%n", median(o), 100 * median(o) / median(s));
         System.out.printf("peak RSS %d MB, peak heap %d MB%n", rssPeakMb(), peakHeapMb());
         return 0;
+    }
+
+    /**
+     * The KSampler's work alone (same model, prompt and settings as the workflow), its denoiser wrapped to
+     * count and time the model calls, and the transformer session's own time in {@code session.run}.
+     */
+    private static void sampling(Environment env, int iterations) throws Exception {
+        OnnxRuntime rt = OnnxRuntime.of(env);
+        Sd3Checkpoint ckpt = Sd3Checkpoint.read(DemoModels.checkpointDir(env.modelsDir()));
+        Sd3Model model = ckpt.model();
+        Conditioning positive = ckpt.clip().encode(rt, "a red circle");
+        Conditioning negative = ckpt.clip().encode(rt, "");
+        Latent empty = new Latent(FloatTensor.zeros(1, 16, 64, 64));
+        double[] sigmas = Schedulers.sigmasForSampler("sgm_uniform", "euler", model.sampling(), 20, 1.0);
+        long[] inDenoiser = new long[1];
+        int[] calls = new int[1];
+        UnaryOperator<Denoiser> timed = d -> (x, sigma) -> {
+            long t = System.nanoTime();
+            try {
+                return d.denoise(x, sigma);
+            } finally {
+                inDenoiser[0] += System.nanoTime() - t;
+                calls[0]++;
+            }
+        };
+        double[] sampling = new double[iterations];
+        double[] outsideRun = new double[iterations];
+        double[] outsideDenoiser = new double[iterations];
+        try (OnnxRuntime.Lease lease = rt.acquire(model.transformer())) {
+            ModelSession session = lease.session();
+            for (int i = -1; i < iterations; i++) {           // one warm-up
+                inDenoiser[0] = 0;
+                calls[0] = 0;
+                long run0 = session.nanosInRun();
+                long t0 = System.nanoTime();
+                SamplingRun.sample(new BenchContext(env), model, 2000 + i, 4.5, "euler", sigmas, positive, negative, empty, true, timed);
+                long t = System.nanoTime() - t0;
+                if (i < 0) continue;
+                sampling[i] = t / 1e6;
+                outsideRun[i] = (t - (session.nanosInRun() - run0)) / 1e6;
+                outsideDenoiser[i] = (t - inDenoiser[0]) / 1e6;
+            }
+        }
+        double s = median(sampling);
+        System.out.printf("KSampler alone, median             : %.0f ms, %d transformer calls (cond+uncond batched)%n", s, calls[0]);
+        System.out.printf("sampling time outside session.run : %.1f ms = %.1f%% of sampling%n", median(outsideRun), 100 * median(outsideRun) / s);
+        System.out.printf("sampling time outside the denoiser: %.1f ms = %.1f%% (sampler math, noise, callbacks)%n",
+                median(outsideDenoiser), 100 * median(outsideDenoiser) / s);
+    }
+
+    /** A node context for running the sampler outside a workflow: no previews, never interrupted. */
+    private record BenchContext(Environment env) implements NodeContext {
+        @Override public String promptId() { return "bench"; }
+        @Override public String nodeId() { return "3"; }
+        @Override public JsonNode prompt() { return null; }
+        @Override public JsonNode extraPngInfo() { return null; }
+        @Override public void progress(long value, long max) { }
+        @Override public void preview(byte[] encoded, String mimeType) { }
+        @Override public boolean wantsPreviews() { return false; }
+        @Override public void checkInterrupted() { }
     }
 
     static int upscale() throws Exception {

@@ -3,49 +3,12 @@ package org.easel.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CliTest {
+class CliTest extends CliHarness {
     static final Path BASIC = Path.of("..", "workflows", "basic-math.json").toAbsolutePath().normalize();
-
-    @TempDir
-    Path home;
-
-    private final PrintStream origOut = System.out;
-    private final PrintStream origErr = System.err;
-    private ByteArrayOutputStream out;
-    private ByteArrayOutputStream err;
-
-    @BeforeEach
-    void capture() {
-        System.setProperty("easel.home", home.toString());
-        out = new ByteArrayOutputStream();
-        err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(origOut);
-        System.setErr(origErr);
-        System.clearProperty("easel.home");
-    }
-
-    private int run(String... args) {
-        return Main.execute(args);
-    }
-
-    private String out() { return out.toString(StandardCharsets.UTF_8); }
-    private String err() { return err.toString(StandardCharsets.UTF_8); }
 
     @Test
     void runsTheBasicWorkflow() {
@@ -97,7 +60,7 @@ class CliTest {
         Path ui = home.resolve("ui.json");
         Files.writeString(ui, "{\"nodes\": [], \"links\": []}");
         assertEquals(2, run("run", ui.toString()));
-        assertTrue(err().contains("editor (UI) workflow"), err());
+        assertTrue(err().contains("has no nodes to run"), err());
     }
 
     @Test

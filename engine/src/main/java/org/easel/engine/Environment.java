@@ -5,12 +5,13 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import org.easel.engine.schema.Folders;
 
 /**
  * Where a node finds the outside world: the folders (models, input, output, temp, user), the
  * device to run on, and shared services (e.g. the ONNX session pool) keyed by their class.
  */
-public final class Environment {
+public final class Environment implements Folders {
     private final Path models;
     private final Path input;
     private final Path output;
@@ -34,11 +35,11 @@ public final class Environment {
                 base.resolve("temp"), base.resolve("user"), device);
     }
 
-    public Path modelsDir() { return models; }
-    public Path inputDir() { return input; }
-    public Path outputDir() { return output; }
-    public Path tempDir() { return temp; }
-    public Path userDir() { return user; }
+    @Override public Path modelsDir() { return models; }
+    @Override public Path inputDir() { return input; }
+    @Override public Path outputDir() { return output; }
+    @Override public Path tempDir() { return temp; }
+    @Override public Path userDir() { return user; }
     /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
     public String device() { return device; }
 

@@ -1,6 +1,7 @@
 package org.easel.engine;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -10,7 +11,7 @@ import java.util.Map;
  */
 public record NodeOutput(List<Object> values, Map<String, Object> ui) {
     public NodeOutput {
-        values = java.util.Collections.unmodifiableList(Arrays.asList(values.toArray()));
+        values = Collections.unmodifiableList(Arrays.asList(values.toArray()));
     }
 
     public static NodeOutput of(Object... values) {

@@ -6,11 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.easel.engine.schema.NodeSchema;
 
 /** All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration. */
 public final class NodeRegistry {
-    private final Map<String, Node> nodes = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
     /** Every node type on the class path (the {@code META-INF/services/org.easel.engine.Node} entries). */
     public static NodeRegistry load() {

@@ -3,10 +3,14 @@ package org.easel.engine;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +42,8 @@ public final class Harness {
         this.env = Environment.under(base, "cpu");
         try {
             Files.createDirectories(env.inputDir());
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         this.validator = new Validator(registry, env);
         this.executor = new Executor(env, new OutputCache(cacheBudget));
@@ -89,7 +93,7 @@ public final class Harness {
     public static final class Events implements ExecutionListener {
         public record Event(String type, Map<String, Object> data) {}
 
-        public final List<Event> list = java.util.Collections.synchronizedList(new ArrayList<>());
+        public final List<Event> list = Collections.synchronizedList(new ArrayList<>());
 
         @Override
         public void onEvent(String type, Map<String, Object> data) {
@@ -116,7 +120,7 @@ public final class Harness {
 
     /** JSON equality where numbers compare by value (1 == 1.0), as they would in JavaScript or Python. */
     public static void assertJsonEquals(JsonNode expected, JsonNode actual) {
-        java.util.Comparator<JsonNode> numeric = (a, b) -> {
+        Comparator<JsonNode> numeric = (a, b) -> {
             if (a.equals(b)) return 0;
             if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue());
             return 1;

@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.easel.engine.schema.NodeSchema;
@@ -69,7 +72,7 @@ class RegistryTest {
         Map<String, Object> info = r.objectInfo(Environment.under(tmp, "cpu"));
         List<String> names = new ArrayList<>(info.keySet());
         List<String> sorted = new ArrayList<>(names);
-        java.util.Collections.sort(sorted);
+        Collections.sort(sorted);
         assertEquals(sorted, names);
         assertEquals(TestNodes.all(new Recorder()).size(), names.size());
         assertEquals(names, r.all().stream().map(n -> n.schema().name()).toList());
@@ -81,7 +84,7 @@ class RegistryTest {
 
     @Test
     void nodeInputsAccessors() {
-        NodeInputs in = new NodeInputs("3", "X", new java.util.HashMap<>(Map.of("n", 5L, "s", "t", "d", 0.5, "b", true)));
+        NodeInputs in = new NodeInputs("3", "X", new HashMap<>(Map.of("n", 5L, "s", "t", "d", 0.5, "b", true)));
         assertEquals(5, in.getInt("n"));
         assertEquals(5.0, in.getDouble("n"));
         assertEquals(0.5, in.getDouble("d"));
@@ -105,6 +108,6 @@ class RegistryTest {
         values.set(0, 99L);
         assertEquals(1L, out.values().get(0));
         assertThrows(UnsupportedOperationException.class, () -> out.values().set(0, 2L));
-        assertEquals(java.util.Arrays.asList(1L, null), NodeOutput.of(1L, null).values());
+        assertEquals(Arrays.asList(1L, null), NodeOutput.of(1L, null).values());
     }
 }

@@ -147,7 +147,9 @@ public final class EaselServer implements AutoCloseable {
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
         r.get("/assets/*").handler(StaticHandler.create("webroot/assets").setMaxAgeSeconds(86400 * 365L));
+        WorkflowRoutes workflowRoutes = new WorkflowRoutes(registry);
         for (String p : PREFIXES) {
+            workflowRoutes.register(r, p, jsonBody);
             r.get(p + "/ws").handler(this::webSocket);
             queueRoutes.mount(r, p, jsonBody);
             fileRoutes.mount(r, p, uploadBody);

@@ -27,9 +27,9 @@ import javax.imageio.ImageWriter;
 import javax.imageio.stream.ImageOutputStream;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
-import org.easel.nodes.image.ImageConvert;
-import org.easel.nodes.image.PngChunks;
-import org.easel.nodes.image.PngWriter;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.codec.PngChunks;
+import org.easel.nodes.codec.PngWriter;
 
 /**
  * The file routes: {@code /view}, {@code /upload/image}, {@code /upload/mask}, {@code /models}. Every path

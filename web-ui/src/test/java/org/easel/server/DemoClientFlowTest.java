@@ -18,7 +18,7 @@ import javax.imageio.ImageIO;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.nodes.Setup;
-import org.easel.nodes.image.PngChunks;
+import org.easel.nodes.codec.PngChunks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,9 +1,11 @@
 package org.easel.engine.exec;
 
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.easel.engine.SizedValue;
 
 /**
@@ -41,8 +43,8 @@ public final class OutputCache {
     }
 
     /** The ids whose keys are cached, under one lock (no LRU touch, no statistics). */
-    public synchronized java.util.Set<String> present(Map<String, CacheKey> keys) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    public synchronized Set<String> present(Map<String, CacheKey> keys) {
+        Set<String> ids = new HashSet<>();
         keys.forEach((id, k) -> { if (map.containsKey(k)) ids.add(id); });
         return ids;
     }

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
-import org.easel.engine.Environment;
 
 /**
  * One declared input of a node: its name, its type (INT, FLOAT, STRING, BOOLEAN, COMBO or a socket
@@ -18,10 +17,10 @@ public final class InputSpec {
     private final String name;
     private final String type;
     private final Map<String, Object> options;
-    private final Function<Environment, List<String>> choices;
+    private final Function<Folders, List<String>> choices;
     private boolean selfValidated;
 
-    private InputSpec(String name, String type, Map<String, Object> options, Function<Environment, List<String>> choices) {
+    private InputSpec(String name, String type, Map<String, Object> options, Function<Folders, List<String>> choices) {
         this.name = Objects.requireNonNull(name);
         this.type = Objects.requireNonNull(type);
         this.options = Collections.unmodifiableMap(options);
@@ -76,7 +75,7 @@ public final class InputSpec {
     }
 
     /** A COMBO whose choices depend on the environment (e.g. the files in a models folder). */
-    public static InputSpec combo(String name, Function<Environment, List<String>> values) {
+    public static InputSpec combo(String name, Function<Folders, List<String>> values) {
         return new InputSpec(name, Types.COMBO, new LinkedHashMap<>(), values);
     }
 
@@ -104,7 +103,7 @@ public final class InputSpec {
     public InputSpec defaultValue(Object value) { return with("default", value); }
 
     /**
-     * The node checks this input itself in {@link org.easel.engine.Node#validate} (ComfyUI: VALIDATE_INPUTS
+     * The node checks this input itself in {@code Node.validate} (ComfyUI: VALIDATE_INPUTS
      * takes the input by name), so the generic range and combo-membership checks are skipped.
      */
     public InputSpec selfValidated() {
@@ -127,12 +126,12 @@ public final class InputSpec {
     public Object defaultValue() { return options.get("default"); }
 
     /** The COMBO choices in this environment (empty for non-combo inputs). */
-    public List<String> choices(Environment env) {
+    public List<String> choices(Folders env) {
         return choices == null ? List.of() : choices.apply(env);
     }
 
     /** ComfyUI's {@code [TYPE, {options}]} form; a COMBO's TYPE is its list of choices. */
-    public List<Object> toJson(Environment env) {
+    public List<Object> toJson(Folders env) {
         if (choices != null) {
             List<String> values = choices(env);
             Map<String, Object> o = new LinkedHashMap<>(options);

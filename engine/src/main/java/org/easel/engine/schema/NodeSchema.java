@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.easel.engine.Environment;
 
 /**
  * What a node type declares: inputs (required / optional / hidden), outputs, category, display name,
@@ -77,7 +76,7 @@ public final class NodeSchema {
     }
 
     /** The {@code /object_info} JSON of this node (as plain maps and lists). */
-    public Map<String, Object> toObjectInfo(Environment env) {
+    public Map<String, Object> toObjectInfo(Folders env) {
         Map<String, Object> input = new LinkedHashMap<>();
         Map<String, Object> order = new LinkedHashMap<>();
         input.put("required", section(required, env));
@@ -109,7 +108,7 @@ public final class NodeSchema {
         return info;
     }
 
-    private static Map<String, Object> section(List<InputSpec> specs, Environment env) {
+    private static Map<String, Object> section(List<InputSpec> specs, Folders env) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (InputSpec s : specs) m.put(s.name(), s.toJson(env));
         return m;

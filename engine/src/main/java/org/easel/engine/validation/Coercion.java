@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Locale;
 import org.easel.engine.schema.Types;
 
 /**
@@ -85,7 +86,7 @@ public final class Coercion {
         if (v.isBoolean()) return v.booleanValue();
         if (v.isNumber()) return v.doubleValue() != 0.0;
         if (v.isTextual()) {
-            String s = v.asText().trim().toLowerCase(java.util.Locale.ROOT);
+            String s = v.asText().trim().toLowerCase(Locale.ROOT);
             switch (s) {
                 case "true", "1", "yes", "on": return true;
                 case "false", "0", "no", "off", "": return false;
@@ -106,7 +107,7 @@ public final class Coercion {
         if (v.isArray()) return "a list";
         if (v.isObject()) return "an object";
         if (v.isNull()) return "null";
-        return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        return v.getNodeType().name().toLowerCase(Locale.ROOT);
     }
 
     /** Short display of a value for messages. */

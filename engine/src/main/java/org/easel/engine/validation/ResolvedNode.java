@@ -5,7 +5,7 @@ import org.easel.engine.Node;
 import org.easel.engine.prompt.PromptNode;
 
 /**
- * A validated node ready to run: each declared input is a {@link org.easel.engine.prompt.Link} or a
+ * A validated node ready to run: each declared input is a {@code Link} or a
  * literal already coerced to its type (Long, Double, String, Boolean; JSON for {@code *} inputs).
  * Omitted optional inputs with a default carry that default.
  */

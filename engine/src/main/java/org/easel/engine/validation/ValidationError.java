@@ -1,5 +1,6 @@
 package org.easel.engine.validation;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,7 +8,7 @@ import java.util.Map;
 public record ValidationError(String type, String message, String details, Map<String, Object> extraInfo) {
 
     public ValidationError {
-        extraInfo = extraInfo == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extraInfo));
+        extraInfo = extraInfo == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(extraInfo));
     }
 
     /** The input this error is about, if any. */

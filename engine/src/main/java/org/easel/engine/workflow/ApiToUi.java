@@ -52,14 +52,14 @@ final class ApiToUi {
         ArrayNode nodes = F.arrayNode();
         ArrayNode links = F.arrayNode();
         Map<String, ObjectNode> byId = new LinkedHashMap<>();
-        Map<Integer, Double> columnY = new HashMap<>();
+        Map<Integer, Long> columnY = new HashMap<>();
         int order = 0;
         for (PromptNode pn : topological(prompt, layer)) {
             ObjectNode n = node(pn, uiIds.get(pn.id()), schema(pn.classType()));
             int col = layer.get(pn.id());
-            double y = columnY.getOrDefault(col, (double) Y0);
+            long y = columnY.getOrDefault(col, (long) Y0);
             n.putArray("pos").add(X0 + col * COLUMN).add(y);
-            columnY.put(col, y + n.get("size").get(1).asDouble() + GAP + HEADER);
+            columnY.put(col, y + n.get("size").get(1).asLong() + GAP + HEADER);
             n.put("order", order++);
             byId.put(pn.id(), n);
         }
@@ -147,6 +147,7 @@ final class ApiToUi {
         int rows = Math.max(inputs.size(), outputs.size()) + widgets.size();
         n.putArray("size").add(WIDTH).add(HEADER + ROW * Math.max(1, rows));
         n.putObject("flags");
+        n.put("order", 0);
         n.put("mode", UiNode.MODE_ALWAYS);
         n.set("inputs", inputs);
         n.set("outputs", outputs);

@@ -26,6 +26,7 @@ public final class UiWorkflow {
         this.root = new UiGraph(json, "workflow");
         Map<String, UiGraph> defs = new LinkedHashMap<>();
         collect(json, defs);
+        LegacyGroupNodes.collect(json, defs);
         this.subgraphs = Collections.unmodifiableMap(defs);
     }
 
@@ -73,13 +74,9 @@ public final class UiWorkflow {
     public Map<String, UiGraph> subgraphs() { return subgraphs; }
     public boolean isVersion1() { return json.path("version").asDouble(0.4) == 1.0; }
 
-    /** The JSON text, indented. */
+    /** The JSON text, indented as the editor saves it. */
     public String write() {
-        try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return JsonText.pretty(json);
     }
 
     /**

@@ -1,12 +1,16 @@
 package org.easel.engine.workflow;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +80,18 @@ public final class WorkflowConverter {
     }
 
     /** Where a graph sits: its nodes' id prefix and, inside a subgraph, the instance node and its graph. */
-    private record Scope(UiGraph graph, String prefix, UiNode instance, Scope parent, List<String> stack) {}
+    private record Scope(UiGraph graph, String prefix, UiNode instance, Scope parent, List<String> stack,
+                         Map<String, JsonNode> widgetValues, Map<String, Map<String, JsonNode>> promoted) {
+        Scope(UiGraph graph, String prefix, UiNode instance, Scope parent, List<String> stack) {
+            this(graph, prefix, instance, parent, stack, Map.of(), Map.of());
+        }
+
+        /** A node's widget values: its own, or its slice of a legacy group node's values. */
+        JsonNode widgetsOf(UiNode n) {
+            JsonNode v = widgetValues.get(n.id());
+            return v != null ? v : n.widgetsValues();
+        }
+    }
 
     /** What an input resolves to: a link, a literal (from a primitive or a promoted widget), or nothing. */
     private record Resolved(String nodeId, int slot, JsonNode literal) {
@@ -122,14 +137,72 @@ public final class WorkflowConverter {
             }
             List<String> stack = new ArrayList<>(s.stack());
             stack.add(id);
-            return new Scope(def, s.prefix() + instance.id() + ":", instance, s, stack);
+            Map<String, JsonNode> values = def.json().path(LegacyGroupNodes.MARK).asBoolean() ? legacyWidgets(instance, def) : Map.of();
+            return new Scope(def, s.prefix() + instance.id() + ":", instance, s, stack, values, promoted(instance));
+        }
+
+        /**
+         * Inner widgets shown on a subgraph instance ({@code properties.proxyWidgets}: {@code [[innerId, widget], …]})
+         * whose values the instance stores in its {@code widgets_values}, in the same order; entries for subgraph
+         * inputs ({@code "-1"}) are the instance's own widget inputs and resolve through the input.
+         */
+        Map<String, Map<String, JsonNode>> promoted(UiNode instance) {
+            JsonNode proxies = instance.properties().path("proxyWidgets");
+            if (proxies.isTextual()) {
+                try {
+                    proxies = Json.parse(proxies.asText());
+                } catch (IOException e) {
+                    return Map.of();
+                }
+            }
+            JsonNode values = instance.widgetsValues();
+            if (!proxies.isArray() || !values.isArray() || values.size() != proxies.size()) return Map.of();
+            Map<String, Map<String, JsonNode>> out = new HashMap<>();
+            for (int i = 0; i < proxies.size(); i++) {
+                String node = proxies.get(i).path(0).asText("-1");
+                if (!node.equals("-1")) out.computeIfAbsent(node, k -> new HashMap<>()).put(proxies.get(i).path(1).asText(), values.get(i));
+            }
+            return out;
+        }
+
+        /** A legacy group node stores the widget values of its inner nodes one after the other. */
+        Map<String, JsonNode> legacyWidgets(UiNode instance, UiGraph def) {
+            JsonNode values = instance.widgetsValues();
+            if (!values.isArray() || values.isEmpty()) return Map.of();
+            Map<String, Integer> counts = new LinkedHashMap<>();
+            int total = 0;
+            for (UiNode n : def.nodes()) {
+                NodeSchema schema = schema(n.type());
+                int c = schema != null ? WidgetSlots.of(schema).size() : n.widgetsValues().size();
+                counts.put(n.id(), c);
+                total += c;
+            }
+            if (total != values.size()) {
+                warnings.add(instance.label() + ": the group node has " + values.size() + " widget values, its nodes "
+                        + total + "; using the values stored with the group");
+                return Map.of();
+            }
+            Map<String, JsonNode> out = new HashMap<>();
+            int at = 0;
+            for (Map.Entry<String, Integer> e : counts.entrySet()) {
+                ArrayNode slice = F.arrayNode();
+                for (int i = 0; i < e.getValue(); i++) slice.add(values.get(at++));
+                out.put(e.getKey(), slice);
+            }
+            return out;
         }
 
         void emitNode(Scope s, UiNode n) throws WorkflowException {
             String execId = s.prefix() + n.id();
             NodeSchema schema = schema(n.type());
             ObjectNode inputs = F.objectNode();
-            if (schema != null) widgets(s, n, schema, inputs);
+            if (schema != null) {
+                widgets(s, n, schema, inputs);
+                Map<String, JsonNode> shown = s.promoted().getOrDefault(n.id(), Map.of());
+                for (WidgetSlots.Slot slot : WidgetSlots.of(schema)) {
+                    if (slot.serialized() && shown.containsKey(slot.name())) inputs.set(slot.name(), wrap(shown.get(slot.name())));
+                }
+            }
             for (UiNode.Input in : n.inputs()) {
                 if (in.link() == null) continue;
                 String name = in.widget() != null ? in.widget() : in.name();
@@ -147,7 +220,7 @@ public final class WorkflowConverter {
         /** Maps {@code widgets_values} to input names, skipping editor-only slots. */
         void widgets(Scope s, UiNode n, NodeSchema schema, ObjectNode inputs) {
             String where = (s.prefix().isEmpty() ? "" : "in " + s.graph().name() + ", ") + n.label();
-            JsonNode values = n.widgetsValues();
+            JsonNode values = s.widgetsOf(n);
             List<WidgetSlots.Slot> slots = WidgetSlots.of(schema);
             if (values.isObject()) {                        // some custom nodes store {name: value}
                 for (WidgetSlots.Slot slot : slots) {
@@ -161,8 +234,11 @@ public final class WorkflowConverter {
                 if (vi >= values.size()) {
                     if (!slot.serialized()) continue;
                     Object def = slot.spec().defaultValue();
-                    warnings.add(where + ": widget '" + slot.name() + "' has no stored value"
-                            + (def == null ? "" : "; using its default " + def));
+                    // a file saved before the node gained an optional input: the editor shows the default
+                    if (schema.isRequired(slot.name())) {
+                        warnings.add(where + ": widget '" + slot.name() + "' has no stored value"
+                                + (def == null ? "" : "; using its default " + def));
+                    }
                     if (def != null) inputs.set(slot.name(), Json.tree(def));
                     continue;
                 }
@@ -213,7 +289,7 @@ public final class WorkflowConverter {
             UiNode inst = s.instance();
             List<UiNode.Input> io = s.graph().subgraphInputs();
             UiNode.Input in = null;
-            if (slot < io.size()) {
+            if (slot < io.size() && !s.graph().json().path(LegacyGroupNodes.MARK).asBoolean()) {
                 String name = io.get(slot).name();
                 for (UiNode.Input i : inst.inputs()) if (i.name().equals(name)) in = i;
             }
@@ -244,7 +320,7 @@ public final class WorkflowConverter {
                     return in == null || in.link() == null ? Resolved.NONE : resolveLink(s, in.link(), target, field, visited);
                 }
                 case "PrimitiveNode" -> {
-                    JsonNode v = origin.widgetsValues();
+                    JsonNode v = s.widgetsOf(origin);
                     return v.isArray() && v.size() > 0 ? Resolved.value(v.get(0)) : Resolved.NONE;
                 }
                 case "Note", "MarkdownNote" -> {

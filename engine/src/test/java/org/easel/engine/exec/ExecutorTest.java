@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -97,7 +98,7 @@ class ExecutorTest {
                  "4": {"class_type": "Record", "inputs": {"value": ["3", 0]}}}""";
         Harness.Run run = h.run(p, List.of("2"));
         assertEquals(List.of("1", "2"), run.ran());
-        assertEquals(java.util.Set.of("2"), run.result().outputs().keySet());
+        assertEquals(Set.of("2"), run.result().outputs().keySet());
         Harness.Run other = h.run(p, List.of("4"));
         assertEquals(List.of("3", "4"), other.ran());
     }

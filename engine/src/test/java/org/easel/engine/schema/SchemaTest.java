@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigInteger;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.easel.engine.Environment;
@@ -71,7 +72,7 @@ class SchemaTest {
                  "output_tooltips": ["The denoised latent.", ""]}""");
         Harness.assertJsonEquals(expected, actual);
         // key order matters to clients that show widgets in order
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         actual.get("input").get("required").fieldNames().forEachRemaining(keys::add);
         assertEquals(List.of("model", "seed", "cfg", "sampler_name", "text"), keys);
         assertTrue(actual.get("input").get("required").get("seed").get(1).get("max").isBigInteger());

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.easel.engine.Harness;
 import org.easel.engine.Json;
@@ -391,7 +392,7 @@ class ValidatorTest {
                  "5": {"class_type": "Record", "inputs": {"value": ["4", 0]}}}""");
         assertTrue(r.ok());
         assertEquals(List.of("5"), r.outputs());
-        assertEquals(java.util.Set.of("1", "2"), r.nodeErrors().keySet());
+        assertEquals(Set.of("1", "2"), r.nodeErrors().keySet());
     }
 
     @Test
@@ -441,7 +442,7 @@ class ValidatorTest {
         Harness.Run run = h.run(p);
         assertTrue(run.result().success());
         assertEquals(List.of("1", "4"), run.ran());
-        assertEquals(java.util.Set.of("4"), run.result().outputs().keySet());
+        assertEquals(Set.of("4"), run.result().outputs().keySet());
     }
 
     @Test
@@ -455,7 +456,7 @@ class ValidatorTest {
         assertTrue(r.ok());
         assertEquals(List.of("5"), r.outputs());
         assertEquals(List.of("4", "3"), r.nodeErrors().get("1").dependentOutputs(), "outputs in prompt order");
-        assertEquals(java.util.Set.of("1"), r.nodeErrors().keySet());
+        assertEquals(Set.of("1"), r.nodeErrors().keySet());
     }
 
     @Test
@@ -466,7 +467,7 @@ class ValidatorTest {
         assertFalse(r.ok());
         assertEquals("prompt_outputs_failed_validation", r.error().type());
         assertEquals("Value 50 bigger than max of 10: i\nRequired input is missing: value", r.error().details());
-        assertEquals(java.util.Set.of("1", "2"), r.nodeErrors().keySet());
+        assertEquals(Set.of("1", "2"), r.nodeErrors().keySet());
         assertTrue(r.describe().stream().anyMatch(l -> l.contains("node #1 (Ranged)") && l.contains("'i'")), r.describe().toString());
     }
 
@@ -477,7 +478,7 @@ class ValidatorTest {
                  "2": {"class_type": "Record", "inputs": {"value": 3}}}""");
         assertTrue(r.ok());
         assertTrue(r.nodeErrors().isEmpty());
-        assertEquals(java.util.Set.of("2"), r.resolved().keySet());
+        assertEquals(Set.of("2"), r.resolved().keySet());
     }
 
     // ---- coercion and defaults ----------------------------------------------------------------
@@ -558,7 +559,7 @@ class ValidatorTest {
         assertEquals(List.of("2", "4"), all.outputs());
         ValidationResult part = h.validate(p, List.of("4"));
         assertEquals(List.of("4"), part.outputs());
-        assertEquals(java.util.Set.of("3", "4"), part.resolved().keySet());
+        assertEquals(Set.of("3", "4"), part.resolved().keySet());
     }
 
     @Test

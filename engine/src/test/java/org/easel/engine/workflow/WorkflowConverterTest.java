@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
@@ -73,7 +75,7 @@ class WorkflowConverterTest {
     }
 
     static List<String> iterate(JsonNode o) {
-        List<String> k = new java.util.ArrayList<>();
+        List<String> k = new ArrayList<>();
         o.fieldNames().forEachRemaining(k::add);
         return k;
     }
@@ -271,7 +273,7 @@ class WorkflowConverterTest {
     @Test
     void aLinkFromAMissingNodeIsAnErrorNamingNodeAndInput() {
         UiBuilder b = txt2img();
-        ((com.fasterxml.jackson.databind.node.ArrayNode) b.json.get("links")).addArray().add(99).add(123).add(0).add(3).add(0).add("MODEL");
+        ((ArrayNode) b.json.get("links")).addArray().add(99).add(123).add(0).add(3).add(0).add("MODEL");
         ((ObjectNode) b.find(3).get("inputs").get(0)).put("link", 99);
         WorkflowException e = assertThrows(WorkflowException.class, () -> prompt(b));
         assertTrue(e.getMessage().contains("node 3 (KSampler)") && e.getMessage().contains("'model'") && e.getMessage().contains("123"),
@@ -384,6 +386,50 @@ class WorkflowConverterTest {
         ObjectNode back = converter.toPrompt(ui);
         assertEquals(json("{'text': ['1', 0], 'clip': ['4', 1]}"), back.get("2").get("inputs"));
         assertEquals(json("['a', 'fixed', '', '']"), node(ui, "1").widgetsValues());
+    }
+
+    @Test
+    void legacyGroupNodesExpandLikeSubgraphs() throws Exception {
+        UiBuilder b = txt2img();
+        b.json.withObject("/extra").withObject("/groupNodes").set("Sampler group", json("""
+                {'nodes': [
+                   {'type': 'EmptyLatentImage', 'index': 0, 'inputs': [], 'outputs': [{'name': 'LATENT', 'type': 'LATENT', 'links': [], 'slot_index': 0}],
+                    'widgets_values': [512, 512, 1]},
+                   {'type': 'KSampler', 'index': 1,
+                    'inputs': [{'name': 'model', 'type': 'MODEL', 'link': null}, {'name': 'positive', 'type': 'CONDITIONING', 'link': null},
+                               {'name': 'negative', 'type': 'CONDITIONING', 'link': null}, {'name': 'latent_image', 'type': 'LATENT', 'link': null}],
+                    'outputs': [{'name': 'LATENT', 'type': 'LATENT', 'links': [], 'slot_index': 0}],
+                    'widgets_values': [0, 'randomize', 20, 8, 'euler', 'normal', 1]}],
+                 'links': [[0, 0, 1, 3, 5, 'LATENT']],
+                 'external': []}
+                """));
+        b.node(12, "workflow>Sampler group").in("KSampler model", "MODEL").in("KSampler positive", "CONDITIONING")
+                .in("KSampler negative", "CONDITIONING").out("LATENT").widgets(64, 64, 1, 5, "fixed", 10, 7, "euler", "normal", 0.9);
+        b.link(4, 0, 12, "KSampler model").link(6, 0, 12, "KSampler positive").link(7, 0, 12, "KSampler negative");
+        b.link(12, 0, 8, "samples");
+        ObjectNode p = prompt(b);
+        assertEquals(json("{'width': 64, 'height': 64, 'batch_size': 1}"), p.get("12:0").get("inputs"));
+        assertEquals(json("{'seed': 5, 'steps': 10, 'cfg': 7, 'sampler_name': 'euler', 'scheduler': 'normal', 'denoise': 0.9, "
+                + "'model': ['4', 0], 'positive': ['6', 0], 'negative': ['7', 0], 'latent_image': ['12:0', 0]}"), p.get("12:1").get("inputs"));
+        assertEquals(json("['12:1', 0]"), p.get("8").get("inputs").get("samples"));
+    }
+
+    @Test
+    void promotedWidgetValuesOnASubgraphInstanceOverrideTheInnerOnes() throws Exception {
+        UiBuilder b = new UiBuilder();
+        UiBuilder def = b.subgraph("lat", "Latent").output("LATENT", "LATENT");
+        def.node(5, "EmptyLatentImage").out("LATENT").widgets(512, 512, 1);
+        def.node(6, "KSampler").in("model", "MODEL").in("positive", "CONDITIONING").in("negative", "CONDITIONING")
+                .in("latent_image", "LATENT").out("LATENT").widgets(1, "randomize", 20, 8, "euler", "normal", 1);
+        def.link(5, 0, -20, "0");
+        UiBuilder.N inst = b.node(30, "lat").out("LATENT").widgets(640, 3, "fixed");
+        inst.json.putObject("properties").set("proxyWidgets", json("[['5', 'width'], ['6', 'seed'], ['6', 'control_after_generate']]"));
+        ObjectNode p = prompt(b);
+        assertEquals(640, p.get("30:5").get("inputs").get("width").asInt());
+        assertEquals(512, p.get("30:5").get("inputs").get("height").asInt());
+        assertEquals(3, p.get("30:6").get("inputs").get("seed").asInt());
+        b.find(30).put("widgets_values", json("[]"));      // values kept inside, as templates save them
+        assertEquals(512, prompt(b).get("30:5").get("inputs").get("width").asInt());
     }
 
     static UiNode node(UiWorkflow ui, String id) {

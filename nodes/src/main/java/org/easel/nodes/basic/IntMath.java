@@ -1,6 +1,7 @@
 package org.easel.nodes.basic;
 
 import java.util.List;
+import org.easel.engine.Environment;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
@@ -22,7 +23,7 @@ public final class IntMath implements Node {
     @Override public NodeSchema schema() { return SCHEMA; }
 
     @Override
-    public String validate(NodeInputs in, org.easel.engine.Environment env) {
+    public String validate(NodeInputs in, Environment env) {
         String op = (String) in.get("op");
         Object b = in.get("b");
         if (("divide".equals(op) || "modulo".equals(op)) && b instanceof Long l && l == 0) return "b: division by zero";

@@ -1,5 +1,6 @@
 package org.easel.nodes.basic;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 import java.util.Map;
 import org.easel.engine.Node;
@@ -21,7 +22,7 @@ public final class PreviewAny implements Node {
     @Override
     public NodeOutput execute(NodeContext ctx, NodeInputs in) {
         Object v = in.get("source");
-        String text = v instanceof com.fasterxml.jackson.databind.JsonNode j && j.isTextual() ? j.asText() : String.valueOf(v);
+        String text = v instanceof JsonNode j && j.isTextual() ? j.asText() : String.valueOf(v);
         return NodeOutput.withUi(Map.of("text", List.of(text)));
     }
 }

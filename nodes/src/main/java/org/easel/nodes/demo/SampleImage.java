@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.easel.nodes.image.PngWriter;
+import org.easel.nodes.codec.PngWriter;
 
 /**
  * The sample input picture {@code input/easel-sample.png} that the image-to-image workflows start from:

@@ -8,13 +8,15 @@ import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 
 /** ComfyUI's EmptyImage: a batch of images filled with the RGB colour {@code 0xRRGGBB}. */
 public final class EmptyImage implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("EmptyImage").displayName("EmptyImage")
             .category("image")
-            .required(InputSpec.integer("width", 512, 1, TensorInputs.MAX).step(1),
-                    InputSpec.integer("height", 512, 1, TensorInputs.MAX).step(1),
+            .required(InputSpec.integer("width", 512, 1, Limits.MAX_RESOLUTION).step(1),
+                    InputSpec.integer("height", 512, 1, Limits.MAX_RESOLUTION).step(1),
                     InputSpec.integer("batch_size", 1, 1, 4096),
                     InputSpec.integer("color", 0, 0, 0xFFFFFF).step(1).with("display", "color"))
             .output(Types.IMAGE).build();

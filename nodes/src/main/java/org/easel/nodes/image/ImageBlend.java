@@ -8,7 +8,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageOps;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.TensorInputs;
 
 /**
  * ComfyUI's ImageBlend: {@code clamp(image1*(1-f) + mode(image1, image2)*f, 0, 1)}; image2 is resized to

@@ -7,7 +7,10 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageOps;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 
 /**
  * ComfyUI's ImageCompositeMasked: pastes source onto destination at (x, y), weighted by the optional mask
@@ -18,8 +21,8 @@ public final class ImageCompositeMasked implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("ImageCompositeMasked").displayName("ImageCompositeMasked")
             .category("image").module("comfy_extras.nodes_mask")
             .required(InputSpec.socket("destination", Types.IMAGE), InputSpec.socket("source", Types.IMAGE),
-                    InputSpec.integer("x", 0, 0, TensorInputs.MAX).step(1),
-                    InputSpec.integer("y", 0, 0, TensorInputs.MAX).step(1),
+                    InputSpec.integer("x", 0, 0, Limits.MAX_RESOLUTION).step(1),
+                    InputSpec.integer("y", 0, 0, Limits.MAX_RESOLUTION).step(1),
                     InputSpec.bool("resize_source", false))
             .optional(InputSpec.socket("mask", Types.MASK))
             .output(Types.IMAGE).build();

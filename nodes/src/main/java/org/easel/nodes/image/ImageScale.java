@@ -7,7 +7,10 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 
 /**
  * ComfyUI's ImageScale ("Upscale Image"): resize to width × height; both 0 passes the image through,
@@ -18,8 +21,8 @@ public final class ImageScale implements Node {
             .category("image/upscaling")
             .required(InputSpec.socket("image", Types.IMAGE),
                     InputSpec.combo("upscale_method", ImageScaling.UPSCALE_METHODS),
-                    InputSpec.integer("width", 512, 0, TensorInputs.MAX).step(1),
-                    InputSpec.integer("height", 512, 0, TensorInputs.MAX).step(1),
+                    InputSpec.integer("width", 512, 0, Limits.MAX_RESOLUTION).step(1),
+                    InputSpec.integer("height", 512, 0, Limits.MAX_RESOLUTION).step(1),
                     InputSpec.combo("crop", ImageScaling.CROP_METHODS))
             .output(Types.IMAGE).build();
 

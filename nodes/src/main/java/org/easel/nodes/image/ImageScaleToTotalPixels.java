@@ -7,7 +7,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.TensorInputs;
 
 /**
  * ComfyUI's ImageScaleToTotalPixels: scale so that W×H ≈ megapixels × 1024², each side rounded to a

@@ -8,7 +8,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageOps;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.TensorInputs;
 
 /** ComfyUI's ImageToMask ("Convert Image to Mask"): one channel of the image as a [B,H,W] mask. */
 public final class ImageToMask implements Node {

@@ -5,10 +5,11 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Stream;
-import org.easel.engine.Environment;
+import org.easel.engine.schema.Folders;
 
 /**
  * Files in the input folder for LoadImage: the list of images (for the combo), safe resolution of a name
@@ -20,7 +21,7 @@ public final class InputFiles {
     private InputFiles() {}
 
     /** Image files under the input folder (recursive, '/'-separated, sorted). */
-    public static List<String> images(Environment env) {
+    public static List<String> images(Folders env) {
         Path root = env.inputDir();
         if (!Files.isDirectory(root)) return List.of();
         try (Stream<Path> s = Files.walk(root, 4)) {
@@ -35,7 +36,7 @@ public final class InputFiles {
     }
 
     /** The file a LoadImage name refers to, or null when the name leaves its folder or the file is missing. */
-    public static Path resolve(Environment env, String name) {
+    public static Path resolve(Folders env, String name) {
         if (name == null || name.isBlank()) return null;
         Path base = env.inputDir();
         String n = name;
@@ -55,7 +56,7 @@ public final class InputFiles {
     }
 
     /** LoadImage's VALIDATE_INPUTS: null when the named file exists inside its folder, else the reason. */
-    public static String invalidImage(Environment env, Object name) {
+    public static String invalidImage(Folders env, Object name) {
         return name != null && resolve(env, name.toString()) == null ? "Invalid image file: " + name : null;
     }
 
@@ -68,7 +69,7 @@ public final class InputFiles {
             StringBuilder b = new StringBuilder();
             for (byte x : md.digest()) b.append(String.format("%02x", x));
             return b.toString();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
     }

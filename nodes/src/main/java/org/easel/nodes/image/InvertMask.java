@@ -7,7 +7,8 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.imaging.ImageOps;
+import org.easel.nodes.types.TensorInputs;
 
 /** ComfyUI's InvertMask: {@code 1 - mask} (a [H,W] mask comes out as [1,H,W]). */
 public final class InvertMask implements Node {

@@ -9,6 +9,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.codec.ImageConvert;
 
 /**
  * Loads an image from the input folder (PNG, JPEG, WebP, BMP, GIF): IMAGE [1,H,W,3] and MASK = 1 − alpha.

@@ -14,6 +14,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.types.FloatTensor;
 
 /** Loads one channel of an image from the input folder as a MASK (alpha is inverted: 1 − alpha). */

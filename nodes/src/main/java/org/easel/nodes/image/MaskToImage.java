@@ -7,7 +7,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.imaging.ImageOps;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.TensorInputs;
 
 /** ComfyUI's MaskToImage ("Convert Mask to Image"): the mask repeated into 3 grey channels. */
 public final class MaskToImage implements Node {

@@ -7,15 +7,17 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.imaging.ImageOps;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 
 /** ComfyUI's SolidMask: a [1,height,width] mask filled with {@code value}. */
 public final class SolidMask implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("SolidMask").displayName("SolidMask")
             .category("mask").module("comfy_extras.nodes_mask")
             .required(InputSpec.number("value", 1.0, 0.0, 1.0).step(0.01),
-                    InputSpec.integer("width", 512, 1, TensorInputs.MAX).step(1),
-                    InputSpec.integer("height", 512, 1, TensorInputs.MAX).step(1))
+                    InputSpec.integer("width", 512, 1, Limits.MAX_RESOLUTION).step(1),
+                    InputSpec.integer("height", 512, 1, Limits.MAX_RESOLUTION).step(1))
             .output(Types.MASK).build();
 
     @Override public NodeSchema schema() { return SCHEMA; }

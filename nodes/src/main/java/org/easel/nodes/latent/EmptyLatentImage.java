@@ -7,6 +7,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.types.Limits;
 
 /**
  * An empty 4-channel latent (SD1.5/SDXL size). With an SD3 model the sampler widens an all-zero latent
@@ -15,8 +16,8 @@ import org.easel.engine.schema.Types;
 public final class EmptyLatentImage implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("EmptyLatentImage").displayName("Empty Latent Image")
             .category("latent").description("Create a new batch of empty latent images to be denoised via sampling.")
-            .required(InputSpec.integer("width", 512, 16, EmptySD3LatentImage.MAX_RESOLUTION).step(8),
-                    InputSpec.integer("height", 512, 16, EmptySD3LatentImage.MAX_RESOLUTION).step(8),
+            .required(InputSpec.integer("width", 512, 16, Limits.MAX_RESOLUTION).step(8),
+                    InputSpec.integer("height", 512, 16, Limits.MAX_RESOLUTION).step(8),
                     InputSpec.integer("batch_size", 1, 1, 4096))
             .output(Types.LATENT).build();
 

@@ -9,14 +9,14 @@ import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
+import org.easel.nodes.types.Limits;
 
 /** An empty 16-channel SD3 latent batch of width/8 × height/8. */
 public final class EmptySD3LatentImage implements Node {
-    public static final int MAX_RESOLUTION = 16384;
     private static final NodeSchema SCHEMA = NodeSchema.builder("EmptySD3LatentImage").displayName("EmptySD3LatentImage")
             .category("latent/sd3").description("Creates an empty SD3 latent (16 channels) for text-to-image.")
-            .required(InputSpec.integer("width", 1024, 16, MAX_RESOLUTION).step(16),
-                    InputSpec.integer("height", 1024, 16, MAX_RESOLUTION).step(16),
+            .required(InputSpec.integer("width", 1024, 16, Limits.MAX_RESOLUTION).step(16),
+                    InputSpec.integer("height", 1024, 16, Limits.MAX_RESOLUTION).step(16),
                     InputSpec.integer("batch_size", 1, 1, 4096))
             .output(Types.LATENT).build();
 

@@ -1,5 +1,6 @@
 package org.easel.nodes.latent;
 
+import java.util.Arrays;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
@@ -7,10 +8,10 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageScaling;
-import org.easel.nodes.image.TensorInputs;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 
 /**
  * ComfyUI's LatentComposite: pastes samples_from into samples_to at (x // 8, y // 8), clipped to
@@ -22,9 +23,9 @@ public final class LatentComposite implements Node {
     private static final NodeSchema SCHEMA = NodeSchema.builder("LatentComposite").displayName("Latent Composite")
             .category("latent")
             .required(InputSpec.socket("samples_to", Types.LATENT), InputSpec.socket("samples_from", Types.LATENT),
-                    InputSpec.integer("x", 0, 0, TensorInputs.MAX).step(8),
-                    InputSpec.integer("y", 0, 0, TensorInputs.MAX).step(8),
-                    InputSpec.integer("feather", 0, 0, TensorInputs.MAX).step(8))
+                    InputSpec.integer("x", 0, 0, Limits.MAX_RESOLUTION).step(8),
+                    InputSpec.integer("y", 0, 0, Limits.MAX_RESOLUTION).step(8),
+                    InputSpec.integer("feather", 0, 0, Limits.MAX_RESOLUTION).step(8))
             .output(Types.LATENT).build();
 
     @Override public NodeSchema schema() { return SCHEMA; }
@@ -47,7 +48,7 @@ public final class LatentComposite implements Node {
         float[] mask = null;
         if (feather > 0) {
             mask = new float[rh * rw];
-            java.util.Arrays.fill(mask, 1f);
+            Arrays.fill(mask, 1f);
             for (int t = 0; t < feather; t++) {
                 float fac = (float) ((1.0 / feather) * (t + 1));
                 if (y != 0) scaleRows(mask, rh, rw, t, t + 1, fac);

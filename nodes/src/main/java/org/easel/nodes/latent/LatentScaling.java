@@ -1,7 +1,7 @@
 package org.easel.nodes.latent;
 
 import java.util.List;
-import org.easel.nodes.image.ImageScaling;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.types.FloatTensor;
 
 /**

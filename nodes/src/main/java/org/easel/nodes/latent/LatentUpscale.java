@@ -7,8 +7,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageScaling;
-import org.easel.nodes.image.TensorInputs;
+import org.easel.nodes.imaging.ImageScaling;
+import org.easel.nodes.types.Limits;
+import org.easel.nodes.types.TensorInputs;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
 
@@ -22,8 +23,8 @@ public final class LatentUpscale implements Node {
             .category("latent")
             .required(InputSpec.socket("samples", Types.LATENT),
                     InputSpec.combo("upscale_method", LatentScaling.UPSCALE_METHODS),
-                    InputSpec.integer("width", 512, 0, TensorInputs.MAX).step(8),
-                    InputSpec.integer("height", 512, 0, TensorInputs.MAX).step(8),
+                    InputSpec.integer("width", 512, 0, Limits.MAX_RESOLUTION).step(8),
+                    InputSpec.integer("height", 512, 0, Limits.MAX_RESOLUTION).step(8),
                     InputSpec.combo("crop", ImageScaling.CROP_METHODS))
             .output(Types.LATENT).build();
 

@@ -7,9 +7,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageScaling;
-import org.easel.nodes.image.TensorInputs;
-import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.TensorInputs;
 import org.easel.nodes.types.Latent;
 
 /** ComfyUI's LatentUpscaleBy ("Upscale Latent By"): {@code round(w*scale_by)} × {@code round(h*scale_by)} latent pixels. */

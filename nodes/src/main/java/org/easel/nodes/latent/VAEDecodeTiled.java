@@ -1,5 +1,6 @@
 package org.easel.nodes.latent;
 
+import org.easel.engine.Environment;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
@@ -7,8 +8,8 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageScaling;
-import org.easel.nodes.image.Tiling;
+import org.easel.nodes.imaging.ImageScaling;
+import org.easel.nodes.imaging.Tiling;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.Sd3Vae;
 import org.easel.nodes.types.FloatTensor;
@@ -28,7 +29,7 @@ public final class VAEDecodeTiled implements Node {
     @Override public NodeSchema schema() { return SCHEMA; }
 
     @Override
-    public String validate(NodeInputs in, org.easel.engine.Environment env) {
+    public String validate(NodeInputs in, Environment env) {
         if (in.get("tile_size") instanceof Long t && in.get("overlap") instanceof Long o && o > t / 4) {
             return "overlap: must be at most a quarter of tile_size (" + (t / 4) + ")";
         }

@@ -7,7 +7,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageScaling;
+import org.easel.nodes.imaging.ImageScaling;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.Sd3Vae;
 import org.easel.nodes.types.FloatTensor;

@@ -8,6 +8,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 
 /** Loads one text encoder; with SD3 the missing encoders contribute zeros (ComfyUI's behaviour). */
 public final class CLIPLoader implements Node {

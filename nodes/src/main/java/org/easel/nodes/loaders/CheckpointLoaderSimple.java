@@ -8,6 +8,7 @@ import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.OutputSpec;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.sd3.Sd3Checkpoint;
 
 /** Loads an SD3 checkpoint folder (Optimum ONNX layout) from {@code models/checkpoints}: MODEL, CLIP, VAE. */

@@ -1,6 +1,7 @@
 package org.easel.nodes.loaders;
 
 import java.util.List;
+import org.easel.engine.Environment;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
@@ -8,6 +9,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 
 /** Loads two text encoders (for SD3: CLIP-L and CLIP-G without T5). */
 public final class DualCLIPLoader implements Node {
@@ -22,7 +24,7 @@ public final class DualCLIPLoader implements Node {
     @Override public NodeSchema schema() { return SCHEMA; }
 
     @Override
-    public String validate(NodeInputs in, org.easel.engine.Environment env) {
+    public String validate(NodeInputs in, Environment env) {
         Object type = in.get("type");
         return type != null && !"sd3".equals(type) ? "type: only 'sd3' text encoders are supported so far, not '" + type + "'" : null;
     }

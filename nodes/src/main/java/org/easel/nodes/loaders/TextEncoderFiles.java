@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.easel.engine.Environment;
 import org.easel.engine.NodeException;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.Sd3Clip;
 import org.easel.nodes.sd3.TextEncoder;

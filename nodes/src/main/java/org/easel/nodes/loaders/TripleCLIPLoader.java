@@ -8,6 +8,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 
 /** Loads SD3's three text encoders (CLIP-L, CLIP-G, T5) from {@code models/text_encoders}. */
 public final class TripleCLIPLoader implements Node {

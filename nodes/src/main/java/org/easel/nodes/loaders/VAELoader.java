@@ -9,6 +9,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.sd3.Sd3Vae;
 
 /**

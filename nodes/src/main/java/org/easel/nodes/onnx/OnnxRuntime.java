@@ -4,8 +4,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,7 +54,7 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
         String mb = System.getenv("EASEL_MODEL_MEMORY_MB");
         if (mb != null && !mb.isBlank()) return Long.parseLong(mb.trim()) * 1024 * 1024;
         try {
-            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             return os.getTotalMemorySize() / 4 * 3;
         } catch (Throwable t) {
             return 8L << 30;
@@ -183,7 +185,7 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
             Path data = file.resolveSibling(file.getFileName() + "_data");
             if (Files.exists(data) || Files.size(file) > (512L << 20)) return null;
             String id = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + device
-                    + "|" + ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion();
+                    + "|" + OrtEnvironment.getEnvironment().getVersion();
             byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < 12; i++) b.append(String.format("%02x", h[i]));

@@ -1,5 +1,6 @@
 package org.easel.nodes.sampling;
 
+import java.math.BigInteger;
 import java.util.Arrays;
 import java.util.List;
 import org.easel.engine.Node;
@@ -9,6 +10,9 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.nodes.diffusion.Samplers;
+import org.easel.nodes.diffusion.Schedulers;
+import org.easel.nodes.sd3.SamplingRun;
 import org.easel.nodes.sd3.Sd3Model;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.Latent;
@@ -19,7 +23,7 @@ public final class KSamplerAdvanced implements Node {
             .category("sampling").description("KSampler that can run part of the schedule and keep leftover noise.")
             .required(InputSpec.socket("model", Types.MODEL),
                     InputSpec.combo("add_noise", List.of("enable", "disable")),
-                    InputSpec.integer("noise_seed", 0, java.math.BigInteger.ZERO, KSampler.MAX_SEED).controlAfterGenerate(),
+                    InputSpec.integer("noise_seed", 0, BigInteger.ZERO, KSampler.MAX_SEED).controlAfterGenerate(),
                     InputSpec.integer("steps", 20, 1, 10000),
                     InputSpec.number("cfg", 8.0, 0.0, 100.0).step(0.1).round(0.01),
                     InputSpec.combo("sampler_name", Samplers.NAMES),

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import org.easel.engine.NodeException;
 import org.easel.nodes.onnx.ModelSession;
-import org.easel.nodes.sampling.Denoiser;
-import org.easel.nodes.sampling.FlowModelSampling;
+import org.easel.nodes.diffusion.Denoiser;
+import org.easel.nodes.diffusion.FlowModelSampling;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
 

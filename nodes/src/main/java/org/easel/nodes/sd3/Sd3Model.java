@@ -1,7 +1,7 @@
 package org.easel.nodes.sd3;
 
 import java.nio.file.Path;
-import org.easel.nodes.sampling.FlowModelSampling;
+import org.easel.nodes.diffusion.FlowModelSampling;
 
 /**
  * MODEL for SD3: the transformer's ONNX file, its flow-matching sampling (shift), and the latent format

@@ -10,12 +10,13 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.image.ImageConvert;
-import org.easel.nodes.image.ImageScaling;
-import org.easel.nodes.image.Tiling;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.imaging.ImageScaling;
+import org.easel.nodes.imaging.Tiling;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.nodes.types.Limits;
 
 /**
  * Upscales an image with an upscale model, in 512-pixel tiles overlapping by 32 (memory stays bounded);
@@ -40,8 +41,8 @@ public final class ImageUpscaleWithModel implements Node {
         FloatTensor image = in.get("image", FloatTensor.class);
         if (image.rank() != 4) throw in.error("image", "expected an IMAGE [B,H,W,C], got " + image);
         long outSide = (long) Math.max(image.dim(1), image.dim(2)) * m.scale();
-        if (outSide > ImageConvert.MAX_SIDE) {
-            throw in.error("image", "the result would be " + outSide + " px on a side; the limit is " + ImageConvert.MAX_SIDE);
+        if (outSide > Limits.MAX_RESOLUTION) {
+            throw in.error("image", "the result would be " + outSide + " px on a side; the limit is " + Limits.MAX_RESOLUTION);
         }
         FloatTensor rgb = image.dim(3) == 3 ? image : ImageScaling.toInterleaved(firstChannels(ImageScaling.toPlanar(image), 3));
         return NodeOutput.of(upscale(ctx, OnnxRuntime.of(ctx.env()), m, rgb, TILE));

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
@@ -12,7 +13,7 @@ import org.easel.engine.NodeOutput;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
-import org.easel.nodes.loaders.ModelFolders;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.types.FloatTensor;
@@ -43,7 +44,7 @@ public final class UpscaleModelLoader implements Node {
             long[] shape = info.getShape();
             if (shape.length != 4 || (shape[1] > 0 && shape[1] != 3)) {
                 throw in.error("model_name", "Upscale model must be a single-image model taking [B,3,H,W]; this one takes "
-                        + java.util.Arrays.toString(shape));
+                        + Arrays.toString(shape));
             }
             int probe = 16;
             String out = s.outputNames().iterator().next();

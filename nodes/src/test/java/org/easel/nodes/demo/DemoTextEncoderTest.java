@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
@@ -14,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -67,7 +69,7 @@ class DemoTextEncoderTest {
         for (String dir : new String[] {"tokenizer", "tokenizer_2"}) {
             try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(ck.resolve(dir).resolve("tokenizer.json"))) {
                 long[] ids = tok.encode(prompt).getIds();
-                assertEquals(ref.size() + 2, ids.length, java.util.Arrays.toString(ids));
+                assertEquals(ref.size() + 2, ids.length, Arrays.toString(ids));
                 assertEquals(DemoVocabulary.BOS_ID, ids[0]);
                 assertEquals(DemoVocabulary.EOS_ID, ids[ids.length - 1]);
                 for (int i = 0; i < ref.size(); i++) assertEquals(ref.get(i).longValue(), ids[i + 1], "token " + i);
@@ -134,18 +136,18 @@ class DemoTextEncoderTest {
             ids = enc.getIds();
         }
         int red = DemoVocabulary.T5_PIECES.indexOf("\u2581red"), circle = DemoVocabulary.T5_PIECES.indexOf("\u2581circle");
-        assertEquals(DemoVocabulary.T5_EOS_ID, ids[ids.length - 1], java.util.Arrays.toString(ids));
-        assertEquals(red, ids[ids.length - 3], java.util.Arrays.toString(ids));
-        assertEquals(circle, ids[ids.length - 2], java.util.Arrays.toString(ids));
+        assertEquals(DemoVocabulary.T5_EOS_ID, ids[ids.length - 1], Arrays.toString(ids));
+        assertEquals(red, ids[ids.length - 3], Arrays.toString(ids));
+        assertEquals(circle, ids[ids.length - 2], Arrays.toString(ids));
         try (HuggingFaceTokenizer tok = HuggingFaceTokenizer.newInstance(dir)) {
             assertArrayEquals(ids, tok.encode("A red circle").getIds());
         }
         OrtSession s = DemoTestSupport.session("text_encoder_3/model.onnx");
-        long[] padded = java.util.Arrays.copyOf(ids, 10); // pad id 0
+        long[] padded = Arrays.copyOf(ids, 10); // pad id 0
         try (OnnxTensor t = DemoTestSupport.longs(padded, 1, 10); OrtSession.Result r = s.run(Map.of("input_ids", t))) {
             assertArrayEquals(new long[] {1, 10, 4096}, ((OnnxTensor) r.get("last_hidden_state").orElseThrow()).getInfo().getShape());
         }
         NodeInfo in = s.getInputInfo().get("input_ids");
-        assertEquals(ai.onnxruntime.OnnxJavaType.INT64, ((TensorInfo) in.getInfo()).type);
+        assertEquals(OnnxJavaType.INT64, ((TensorInfo) in.getInfo()).type);
     }
 }

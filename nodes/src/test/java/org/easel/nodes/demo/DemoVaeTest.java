@@ -1,13 +1,14 @@
 package org.easel.nodes.demo;
 
-import org.easel.nodes.sd3.Sd3LatentSpace;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
+import java.util.Arrays;
 import java.util.Map;
+import org.easel.nodes.sd3.Sd3LatentSpace;
 import org.junit.jupiter.api.Test;
 
 class DemoVaeTest {
@@ -31,7 +32,7 @@ class DemoVaeTest {
         int lh = h / 8, lw = w / 8, n = lh * lw;
         assertEquals(32 * n, params.length);
         for (int i = 16 * n; i < 32 * n; i++) assertEquals(-30f, params[i], 1e-5f);
-        float[] mean = java.util.Arrays.copyOf(params, 16 * n);
+        float[] mean = Arrays.copyOf(params, 16 * n);
         float[] rec = DemoTestSupport.run1(DemoTestSupport.session("vae_decoder/model.onnx"),
                 Map.of("latent_sample", DemoTestSupport.floats(mean, 1, 16, lh, lw)), "sample");
         assertEquals(img.length, rec.length);

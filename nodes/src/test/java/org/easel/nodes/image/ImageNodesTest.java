@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.easel.engine.NodeRegistry;
@@ -213,7 +214,7 @@ class ImageNodesTest {
         float[] v = out.toArray();
         // image1 got an alpha channel copied from its blue channel
         assertArrayEquals(new float[] {.1f, .2f, .3f, .3f, .4f, .5f, .6f, .6f, .7f, .8f, .9f, .9f, 1f, .1f, .2f, .2f},
-                java.util.Arrays.copyOf(v, 16), 1e-6f);
+                Arrays.copyOf(v, 16), 1e-6f);
         for (int i = 16; i < v.length; i++) assertEquals(0.7f, v[i], 1e-6f);
 
         Graph bad = h.graph();
@@ -298,7 +299,7 @@ class ImageNodesTest {
         // distance to the padded left edge d = j: ((2 - d) / 2)^2 -> 1, 0.25, then 0
         float[] row = {1, 1, 1, 0.25f, 0, 0, 0, 0};
         float[] v = m.toArray();
-        for (int y = 0; y < 6; y++) assertArrayEquals(row, java.util.Arrays.copyOfRange(v, y * 8, y * 8 + 8), 1e-6f);
+        for (int y = 0; y < 6; y++) assertArrayEquals(row, Arrays.copyOfRange(v, y * 8, y * 8 + 8), 1e-6f);
     }
 
     @Test

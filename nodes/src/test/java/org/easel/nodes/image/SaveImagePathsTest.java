@@ -16,6 +16,8 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.easel.nodes.codec.ImageConvert;
+import org.easel.nodes.codec.PngWriter;
 import org.easel.nodes.image.SaveImagePaths.SavePath;
 import org.easel.nodes.types.FloatTensor;
 import org.junit.jupiter.api.Test;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -205,7 +206,7 @@ public final class ToolboxHarness {
         int n = 1;
         for (int d : shape) n *= d;
         float[] a = new float[n];
-        java.util.Arrays.fill(a, v);
+        Arrays.fill(a, v);
         return FloatTensor.wrap(a, shape);
     }
 

@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.easel.engine.NodeRegistry;
-import org.easel.nodes.image.ToolboxHarness;
 import org.easel.nodes.image.ToolboxHarness.Graph;
+import org.easel.nodes.image.ToolboxHarness;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
 import org.junit.jupiter.api.BeforeEach;
@@ -238,7 +239,7 @@ class LatentNodesTest {
         Latent out = composite(new Latent(filled(.2f, 1, 1, 6, 6)), new Latent(filled(1f, 1, 1, 4, 4)), 8, 8, 16);
         float[] f = {.5f, 1, 1, .5f};
         float[] expected = new float[36];
-        java.util.Arrays.fill(expected, .2f);
+        Arrays.fill(expected, .2f);
         for (int i = 0; i < 4; i++) {
             for (int j = 0; j < 4; j++) {
                 float m = f[i] * f[j];

@@ -9,11 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.easel.engine.NodeException;
 import org.easel.nodes.demo.DemoModels;
 import org.easel.nodes.demo.DemoVocabulary;
-import org.easel.nodes.loaders.ModelFolders;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.nodes.pipeline.Pipeline.Picture;
 import org.easel.nodes.sd3.Sd3Checkpoint;
 import org.easel.nodes.sd3.Sd3Clip;
@@ -109,7 +110,7 @@ class ConditioningTest {
         // the second chunk is not a copy of the first: it holds one word and padding
         float[] c1 = rows(e.context(), 0, 77);
         float[] c2 = rows(e.context(), 77, 154);
-        assertTrue(!java.util.Arrays.equals(c1, c2), "the chunks differ");
+        assertTrue(!Arrays.equals(c1, c2), "the chunks differ");
 
         Conditioning.Entry one = only(checkpointClip.encode(Pipeline.runtime(), "red ".repeat(75).trim()));
         assertArrayEquals(new int[]{1, 154, 4096}, one.context().shape(), "75 tokens still fit one chunk");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -144,7 +145,7 @@ final class Pipeline {
     }
 
     /** A link as a JSON array node, for {@code ObjectNode.set}. */
-    static com.fasterxml.jackson.databind.node.ArrayNode linkNode(String id, int index) {
+    static ArrayNode linkNode(String id, int index) {
         return Json.MAPPER.createArrayNode().add(id).add(index);
     }
 
@@ -154,7 +155,7 @@ final class Pipeline {
 
     /** JSON equality where numbers compare by value (5 == 5L == 5.0). */
     static void assertJsonEquals(JsonNode expected, JsonNode actual) {
-        java.util.Comparator<JsonNode> numeric = (a, b) -> {
+        Comparator<JsonNode> numeric = (a, b) -> {
             if (a.equals(b)) return 0;
             if (a.isNumber() && b.isNumber()) return a.decimalValue().compareTo(b.decimalValue());
             return 1;

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeException;
@@ -47,7 +48,7 @@ class PipelineErrorsTest {
         @Override
         public NodeOutput execute(NodeContext ctx, NodeInputs in) {
             float[] v = new float[4 * 16 * 16];
-            java.util.Arrays.fill(v, (float) in.getDouble("value"));
+            Arrays.fill(v, (float) in.getDouble("value"));
             return NodeOutput.of(new Latent(FloatTensor.wrap(v, 1, 4, 16, 16)));
         }
     }

@@ -3,11 +3,12 @@ package org.easel.nodes.pipeline;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.List;
+import org.easel.nodes.diffusion.Samplers;
+import org.easel.nodes.diffusion.Schedulers;
 import org.easel.nodes.pipeline.Pipeline.Picture;
-import org.easel.nodes.sampling.Samplers;
-import org.easel.nodes.sampling.Schedulers;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -69,7 +70,7 @@ class SamplerSweepTest {
     /** Control: the checks above do see residual noise (half the schedule, leftover noise kept). */
     @Test
     void leftoverNoiseIsSeenAsNoise() {
-        com.fasterxml.jackson.databind.node.ObjectNode p = Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, "euler",
+        ObjectNode p = Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, "euler",
                 "sgm_uniform", "leftover");
         Pipeline.node(p, "3", "KSamplerAdvanced", "add_noise", "enable", "noise_seed", SEED, "steps", STEPS, "cfg", 4.5,
                 "sampler_name", "euler", "scheduler", "sgm_uniform", "positive", Pipeline.link("6", 0), "negative", Pipeline.link("7", 0),
@@ -85,7 +86,7 @@ class SamplerSweepTest {
     @org.junit.jupiter.params.provider.ValueSource(strings = {"euler", "dpmpp_2m"})
     void twoStageAdvancedEqualsOneKSampler(String sampler) {
         Picture one = pipe.picture(Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, sampler, "sgm_uniform", "one"));
-        com.fasterxml.jackson.databind.node.ObjectNode p = Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, sampler,
+        ObjectNode p = Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, sampler,
                 "sgm_uniform", "two");
         Pipeline.node(p, "3", "KSamplerAdvanced", "add_noise", "enable", "noise_seed", SEED, "steps", STEPS, "cfg", 4.5,
                 "sampler_name", sampler, "scheduler", "sgm_uniform", "positive", Pipeline.link("6", 0), "negative", Pipeline.link("7", 0),

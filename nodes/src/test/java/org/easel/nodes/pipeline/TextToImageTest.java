@@ -13,9 +13,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntPredicate;
 import org.easel.engine.Json;
+import org.easel.engine.NodeRegistry;
 import org.easel.engine.exec.ExecutionResult;
-import org.easel.nodes.image.PngChunks;
+import org.easel.engine.workflow.UiWorkflow;
+import org.easel.engine.workflow.WorkflowConverter;
+import org.easel.nodes.codec.PngChunks;
 import org.easel.nodes.pipeline.Pipeline.Picture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -180,13 +184,15 @@ class TextToImageTest {
         Pipeline.assertJsonEquals(prompt, Json.parse(text.get("prompt")));
         Pipeline.assertJsonEquals(workflow, Json.parse(text.get("workflow")));
 
-        // without extra_pnginfo: prompt only; the counter goes on
+        // without extra_pnginfo: an editor workflow made from the prompt; the counter goes on
         Pipeline.inputs(prompt, "3").put("seed", 6);
         Path second = pipe.saved(pipe.run(prompt), "9").get(0);
         assertEquals("meta_00002_.png", second.getFileName().toString());
         Map<String, String> text2 = PngChunks.readText(second);
         Pipeline.assertJsonEquals(prompt, Json.parse(text2.get("prompt")));
-        assertFalse(text2.containsKey("workflow"), text2.keySet().toString());
+        ObjectNode back = new WorkflowConverter(NodeRegistry.load()).toPrompt(UiWorkflow.parse(text2.get("workflow")));
+        assertEquals(Pipeline.inputs(prompt, "3").get("seed"), back.get("3").get("inputs").get("seed"));
+        prompt.fieldNames().forEachRemaining(id -> assertEquals(prompt.get(id).get("class_type"), back.get(id).get("class_type"), id));
     }
 
     @Test
@@ -223,7 +229,7 @@ class TextToImageTest {
     void cfgOneFollowsThePrompt() {
         Picture p = pipe.picture(Pipeline.textToImage("a purple square on the right", "a red circle", 256, 256, 13, 16, 1.0,
                 "euler", "sgm_uniform", "cfg1"));
-        java.util.function.IntPredicate purple = i -> p.r()[i] > 0.4f && p.r()[i] < 0.7f && p.g()[i] < 0.35f && p.b()[i] > 0.55f;
+        IntPredicate purple = i -> p.r()[i] > 0.4f && p.r()[i] < 0.7f && p.g()[i] < 0.35f && p.b()[i] > 0.55f;
         double right = p.fraction(purple, 0.6, 0.35, 0.9, 0.65);
         System.out.printf("cfg 1: purple square right %.3f, red %.3f%n", right, p.fraction(p::red));
         assertTrue(right > 0.8, "purple square on the right: " + right);

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.easel.engine.exec.ExecutionResult;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.nodes.types.FloatTensor;
@@ -106,17 +107,17 @@ class ImageToImageTest {
 
     @Test
     void editingTheInputFileReRunsLoadImage() throws Exception {
-        java.nio.file.Path file = runner.env.inputDir().resolve("edit-me.png");
-        org.easel.nodes.image.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(64, 64), java.util.Map.of(), 1);
+        Path file = runner.env.inputDir().resolve("edit-me.png");
+        org.easel.nodes.codec.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(64, 64), Map.of(), 1);
         ObjectNode wf = (ObjectNode) org.easel.engine.Json.MAPPER.readTree("""
             {"1": {"class_type": "LoadImage", "inputs": {"image": "edit-me.png"}},
              "2": {"class_type": "ImageInvert", "inputs": {"image": ["1", 0]}},
              "3": {"class_type": "PreviewImage", "inputs": {"images": ["2", 0]}}}""");
         assertTrue(runner.run(wf).executed().contains("1"));
         assertTrue(runner.run(wf).executed().isEmpty(), "unchanged file: everything cached");
-        org.easel.nodes.image.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(32, 32), java.util.Map.of(), 1);
+        org.easel.nodes.codec.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(32, 32), Map.of(), 1);
         ExecutionResult r = runner.run(wf);
-        assertEquals(java.util.List.of("1", "2", "3"), r.executed(), "an edited file re-runs LoadImage and what follows");
+        assertEquals(List.of("1", "2", "3"), r.executed(), "an edited file re-runs LoadImage and what follows");
         assertEquals(32, runner.savedImages(r).get(0).dim(1));
     }
 

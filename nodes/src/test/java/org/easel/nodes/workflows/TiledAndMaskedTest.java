@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.easel.engine.Json;
 import org.easel.engine.exec.ExecutionResult;
+import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.demo.DemoModels;
 import org.easel.nodes.demo.SampleImage;
-import org.easel.nodes.image.ImageConvert;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.upscale.ImageUpscaleWithModel;
@@ -84,11 +86,11 @@ class TiledAndMaskedTest {
         ObjectNode wf = WorkflowRunner.load("image-to-image.json");
         ObjectNode nodes = wf;
         FloatTensor left = leftHalfMask(512, 512);
-        org.easel.nodes.image.PngWriter.write(runner.env.inputDir().resolve("left-half.png"),
-                ImageConvert.toBufferedImage(FloatTensor.wrap(maskToRgb(left), 1, 512, 512, 3), 0), java.util.Map.of(), 1);
+        org.easel.nodes.codec.PngWriter.write(runner.env.inputDir().resolve("left-half.png"),
+                ImageConvert.toBufferedImage(FloatTensor.wrap(maskToRgb(left), 1, 512, 512, 3), 0), Map.of(), 1);
         nodes.set("21", Json.MAPPER.readTree("{\"class_type\": \"LoadImageMask\", \"inputs\": {\"image\": \"left-half.png\", \"channel\": \"red\"}}"));
         nodes.set("22", Json.MAPPER.readTree("{\"class_type\": \"SetLatentNoiseMask\", \"inputs\": {\"samples\": [\"11\", 0], \"mask\": [\"21\", 0]}}"));
-        WorkflowRunner.set(wf, "3", "latent_image", java.util.List.of("22", 0));
+        WorkflowRunner.set(wf, "3", "latent_image", List.of("22", 0));
         WorkflowRunner.set(wf, "3", "denoise", 1.0);
         WorkflowRunner.set(wf, "6", "text", "a red circle on the left");
         ExecutionResult r = runner.run(wf);

@@ -19,7 +19,7 @@ import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
 import org.easel.nodes.Setup;
-import org.easel.nodes.image.ImageConvert;
+import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.types.FloatTensor;
 
 /** Runs workflow files through the real engine in a temporary Easel home, for tests. */

@@ -1,0 +1,252 @@
+package org.easel.nodes.codec;
+
+import java.awt.color.ColorSpace;
+import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.Deflater;
+
+/**
+ * Writes 8-bit PNGs the way ComfyUI's SaveImage does through PIL:
+ * {@code IHDR}, then one text chunk per map entry in iteration order, then {@code IDAT}, {@code IEND}.
+ *
+ * <p>Text chunks follow PIL's {@code PngInfo.add_text(key, value)}: a value that encodes in
+ * Latin-1 becomes an uncompressed {@code tEXt} chunk ({@code key NUL value}, Latin-1); any other
+ * value becomes an uncompressed {@code iTXt} chunk ({@code key NUL 0 0 "" NUL "" NUL utf8-value}).
+ * ComfyUI's values come from {@code json.dumps} (ensure_ascii), so they are always ASCII {@code tEXt}.
+ *
+ * <p>Pixels: RGB (color type 2) normally, RGBA (6) when the image has alpha, gray (0) for a
+ * single-band gray image; raw samples, no gamma/ICC chunks. Rows use adaptive filtering (minimum
+ * sum of absolute differences, like PIL/libpng) and are deflated at {@code compressLevel}
+ * (0..9; SaveImage uses 4, PreviewImage 1).
+ */
+public final class PngWriter {
+    private PngWriter() {}
+
+    /**
+     * Writes {@code img} to {@code file} atomically (temp file in the same folder, then rename).
+     * Parent folders must exist.
+     */
+    public static void write(Path file, BufferedImage img, Map<String, String> textChunks, int compressLevel) throws IOException {
+        byte[] png = encode(img, textChunks, compressLevel);
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".easel-", ".png.tmp");
+        try {
+            Files.write(tmp, png);
+            try {   // temp files are created private; a saved picture is as readable as any other file
+                java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
+                if (v != null) v.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+            } catch (IOException | UnsupportedOperationException ignored) {
+                // keep the default permissions
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * SaveImage's metadata map: {@code prompt} first (when not null), then each extra_pnginfo key
+     * in order (typically {@code workflow}). Values must already be JSON text
+     * ({@code json.dumps} output: ASCII with {@code \\uXXXX} escapes).
+     */
+    public static Map<String, String> comfyMetadata(String promptJson, Map<String, String> extraPngInfoJson) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (promptJson != null) m.put("prompt", promptJson);
+        if (extraPngInfoJson != null) {
+            for (Map.Entry<String, String> e : extraPngInfoJson.entrySet()) m.put(e.getKey(), e.getValue());
+        }
+        return m;
+    }
+
+    /** The PNG file bytes. */
+    public static byte[] encode(BufferedImage img, Map<String, String> textChunks, int compressLevel) throws IOException {
+        if (compressLevel < 0 || compressLevel > 9) throw new IllegalArgumentException("compress_level must be 0..9, got " + compressLevel);
+        int w = img.getWidth(), h = img.getHeight();
+        if (w <= 0 || h <= 0) throw new IllegalArgumentException("cannot write an empty image " + w + "x" + h);
+        ImageConvert.Pixels px = ImageConvert.pixels(img);
+        boolean gray = px.alpha() == null && img.getColorModel() instanceof ComponentColorModel
+                && img.getColorModel().getColorSpace().getType() == ColorSpace.TYPE_GRAY;
+        int colorType = px.alpha() != null ? 6 : gray ? 0 : 2;
+        int bpp = colorType == 6 ? 4 : gray ? 1 : 3;
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream(w * h * bpp / 2 + 1024);
+        out.write(PngChunks.SIGNATURE);
+        byte[] ihdr = new byte[13];
+        putInt(ihdr, 0, w);
+        putInt(ihdr, 4, h);
+        ihdr[8] = 8;
+        ihdr[9] = (byte) colorType;
+        writeChunk(out, "IHDR", ihdr);
+        if (textChunks != null) {
+            for (Map.Entry<String, String> e : textChunks.entrySet()) {
+                String[] typeAndData = new String[1];
+                byte[] data = textChunkData(e.getKey(), e.getValue(), typeAndData);
+                writeChunk(out, typeAndData[0], data);
+            }
+        }
+        byte[] raw = filteredScanlines(px, w, h, bpp, gray, compressLevel > 0);
+        Deflater def = new Deflater(compressLevel);
+        try {
+            def.setInput(raw);
+            def.finish();
+            ByteArrayOutputStream z = new ByteArrayOutputStream(raw.length / 2 + 64);
+            byte[] buf = new byte[65536];
+            while (!def.finished()) {
+                int n = def.deflate(buf);
+                z.write(buf, 0, n);
+            }
+            byte[] zb = z.toByteArray();
+            for (int off = 0; off < zb.length || off == 0; off += 65536) {
+                int n = Math.min(65536, zb.length - off);
+                byte[] part = new byte[n];
+                System.arraycopy(zb, off, part, 0, n);
+                writeChunk(out, "IDAT", part);
+                if (zb.length == 0) break;
+            }
+        } finally {
+            def.end();
+        }
+        writeChunk(out, "IEND", new byte[0]);
+        return out.toByteArray();
+    }
+
+    /**
+     * Chunk data for one text entry; {@code typeOut[0]} receives "tEXt" or "iTXt" (PIL's choice:
+     * tEXt when the value is Latin-1 encodable).
+     */
+    static byte[] textChunkData(String key, String value, String[] typeOut) {
+        if (key == null || value == null) throw new IllegalArgumentException("PNG text key and value must not be null");
+        if (!isLatin1(key) || key.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException("PNG text key must be Latin-1 without NUL characters: '" + key + "'");
+        }
+        byte[] k = key.getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream d = new ByteArrayOutputStream(k.length + value.length() + 8);
+        d.writeBytes(k);
+        if (isLatin1(value)) {
+            typeOut[0] = "tEXt";
+            d.write(0);
+            d.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
+        } else {
+            typeOut[0] = "iTXt";
+            d.write(0); // keyword terminator
+            d.write(0); // compression flag: uncompressed
+            d.write(0); // compression method
+            d.write(0); // empty language tag, terminator
+            d.write(0); // empty translated keyword, terminator
+            d.writeBytes(value.getBytes(StandardCharsets.UTF_8));
+        }
+        return d.toByteArray();
+    }
+
+    static boolean isLatin1(String s) {
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) > 0xFF) return false;
+        return true;
+    }
+
+    private static byte[] filteredScanlines(ImageConvert.Pixels px, int w, int h, int bpp, boolean gray, boolean adaptive) {
+        int stride = w * bpp;
+        byte[] raw = new byte[(stride + 1) * h];
+        byte[] prev = new byte[stride];
+        byte[] cur = new byte[stride];
+        byte[][] cand = new byte[5][stride];
+        int[] rgb = px.rgb();
+        int[] alpha = px.alpha();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x, o = x * bpp;
+                if (gray) {
+                    cur[o] = (byte) rgb[3 * i];
+                } else {
+                    cur[o] = (byte) rgb[3 * i];
+                    cur[o + 1] = (byte) rgb[3 * i + 1];
+                    cur[o + 2] = (byte) rgb[3 * i + 2];
+                    if (bpp == 4) cur[o + 3] = (byte) alpha[i];
+                }
+            }
+            int rowStart = y * (stride + 1);
+            if (!adaptive) {
+                raw[rowStart] = 0;
+                System.arraycopy(cur, 0, raw, rowStart + 1, stride);
+            } else {
+                int best = 0;
+                long bestSum = Long.MAX_VALUE;
+                for (int f = 0; f < 5; f++) {
+                    byte[] c = cand[f];
+                    long sum = 0;
+                    for (int i = 0; i < stride; i++) {
+                        int a = i >= bpp ? cur[i - bpp] & 255 : 0;
+                        int b = prev[i] & 255;
+                        int cc = i >= bpp ? prev[i - bpp] & 255 : 0;
+                        int v = cur[i] & 255;
+                        int pred = switch (f) {
+                            case 0 -> 0;
+                            case 1 -> a;
+                            case 2 -> b;
+                            case 3 -> (a + b) >>> 1;
+                            default -> paeth(a, b, cc);
+                        };
+                        byte r = (byte) (v - pred);
+                        c[i] = r;
+                        sum += Math.abs((int) r);
+                        if (sum >= bestSum) break;
+                    }
+                    if (sum < bestSum) {
+                        bestSum = sum;
+                        best = f;
+                    }
+                }
+                raw[rowStart] = (byte) best;
+                System.arraycopy(cand[best], 0, raw, rowStart + 1, stride);
+            }
+            byte[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return raw;
+    }
+
+    private static int paeth(int a, int b, int c) {
+        int p = a + b - c;
+        int pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        if (pa <= pb && pa <= pc) return a;
+        if (pb <= pc) return b;
+        return c;
+    }
+
+    private static void putInt(byte[] b, int off, int v) {
+        b[off] = (byte) (v >>> 24);
+        b[off + 1] = (byte) (v >>> 16);
+        b[off + 2] = (byte) (v >>> 8);
+        b[off + 3] = (byte) v;
+    }
+
+    private static void writeChunk(OutputStream out, String type, byte[] data) throws IOException {
+        byte[] len = new byte[4];
+        putInt(len, 0, data.length);
+        byte[] t = type.getBytes(StandardCharsets.ISO_8859_1);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data);
+        byte[] c = new byte[4];
+        putInt(c, 0, (int) crc.getValue());
+        out.write(len);
+        out.write(t);
+        out.write(data);
+        out.write(c);
+    }
+}
