@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.easel.engine.Environment;
-import org.easel.nodes.loaders.ModelFolders;
+import org.easel.nodes.onnx.ModelFolders;
 import org.easel.server.Replies.Reply;
 
 /**

@@ -84,9 +84,9 @@ final class WorkflowRoutes {
                 ctx.fail(ar.cause());
             } else if (ar.result() instanceof WorkflowException e) {
                 HttpError err = HttpError.prompt("invalid_workflow", e.getMessage(), details(e));
-                EaselServer.json(ctx, err.status, err.body);
+                Replies.json(ctx, err.status, err.body);
             } else {
-                EaselServer.json(ctx, 200, ar.result());
+                Replies.json(ctx, 200, ar.result());
             }
         });
     }

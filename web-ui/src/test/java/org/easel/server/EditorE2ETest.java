@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +20,11 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
@@ -326,9 +333,28 @@ class EditorE2ETest {
         return t;
     }
 
+    /** Saves the page as a JPEG, 1200 px wide (small enough for the README). */
     static void screenshot(String name) {
         try {
-            Files.write(shots.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
+            BufferedImage page = ImageIO.read(new ByteArrayInputStream(driver.getScreenshotAs(OutputType.BYTES)));
+            int w = Math.min(1200, page.getWidth());
+            int h = page.getHeight() * w / page.getWidth();
+            BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            Graphics2D g = small.createGraphics();
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
+            g.drawImage(page, 0, 0, w, h, null);
+            g.dispose();
+            ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+            ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(0.85f);
+            try (ImageOutputStream out = ImageIO.createImageOutputStream(shots.resolve(name + ".jpg").toFile())) {
+                writer.setOutput(out);
+                writer.write(null, new IIOImage(small, null, null), param);
+            } finally {
+                writer.dispose();
+            }
         } catch (Exception e) {
             System.out.println("[e2e] screenshot " + name + " failed: " + e);
         }
