@@ -62,7 +62,7 @@ final class WorkflowRoutes {
     }
 
     private WorkflowFiles.Loaded load(RoutingContext ctx, String name) throws WorkflowException {
-        Buffer b = ctx.body().buffer();
+        Buffer b = JsonBody.of(ctx);
         if (b == null || b.length() == 0) throw new WorkflowException(name + " is empty: send the file as the request body");
         return files.read(b.getBytes(), name);
     }
