@@ -160,7 +160,7 @@ function Editor({ info }: { info: ObjectInfo }) {
   }, [info, showGraph]);
 
   // ---- loading ----------------------------------------------------------------------------------------
-  const load = useCallback((wf: UIWorkflow, newPath: string | null) => {
+  const load = useCallback((wf: UIWorkflow, newPath: string | null, fit = false) => {
     const g = fromWorkflow(wf, info);
     runtime.clearAll();
     showGraph(g);
@@ -169,7 +169,7 @@ function Editor({ info }: { info: ObjectInfo }) {
     const unknown = new Set(g.nodes.filter((n) => isEaselNode(n) && n.data.unknown).map((n) => (n as EaselNode).data.type));
     if (unknown.size) toast(`Unknown node types (drawn in red): ${[...unknown].join(', ')}`, 'error');
     setTimeout(() => {
-      if (g.viewport && g.nodes.length) rf.setViewport(g.viewport);
+      if (g.viewport && g.nodes.length && !fit) rf.setViewport(g.viewport);
       else rf.fitView({ padding: 0.15, maxZoom: 1 });
     }, 50);
   }, [info, rf, showGraph, toast]);
@@ -178,7 +178,7 @@ function Editor({ info }: { info: ObjectInfo }) {
     if (isUiWorkflow(data)) return load(data, name);
     if (isApiJson(data)) {
       const { workflow } = await api.toWorkflow(data);
-      return load(workflow, null);
+      return load(workflow, null, true); // a laid-out conversion: show all of it
     }
     throw new Error('not a workflow (neither UI nor API format)');
   }, [load]);
