@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -22,6 +24,8 @@ import org.easel.engine.exec.OutputCache;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.Validator;
 import org.easel.nodes.Setup;
+import org.easel.nodes.script.CustomNodes;
+import org.easel.nodes.script.ScriptLimits;
 
 /**
  * Easel for Java programs: validates and runs workflows (ComfyUI API JSON, editor JSON, or a PNG with the
@@ -49,10 +53,13 @@ public final class Easel implements AutoCloseable {
     private final boolean ownsEnvironment;
     private final Executor executor;
     private final ReentrantLock runLock = new ReentrantLock(true);
+    private final CustomNodes customNodes;
     private volatile boolean closed;
 
-    private Easel(NodeRegistry registry, Path home, Environment env, boolean ownsEnvironment, long cacheBytes) {
+    private Easel(NodeRegistry registry, Path home, Environment env, boolean ownsEnvironment, long cacheBytes,
+                  CustomNodes customNodes) {
         this.registry = registry;
+        this.customNodes = customNodes;
         this.home = home;
         this.env = env;
         this.ownsEnvironment = ownsEnvironment;
@@ -65,6 +72,8 @@ public final class Easel implements AutoCloseable {
 
     public NodeRegistry registry() { return registry; }
     public Environment environment() { return env; }
+    /** The JavaScript custom nodes loaded into the registry ({@link CustomNodes#watch()} keeps them current). */
+    public CustomNodes customNodes() { return customNodes; }
     /** The node output cache kept between runs. */
     public OutputCache cache() { return executor.cache(); }
 
@@ -193,6 +202,7 @@ public final class Easel implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
+            customNodes.close();
             executor.cache().clear();
             if (ownsEnvironment) env.closeServices();
         } catch (Exception e) {
@@ -206,7 +216,7 @@ public final class Easel implements AutoCloseable {
 
     /**
      * Where Easel finds its folders and how it runs. Folders default to {@code models/}, {@code input/},
-     * {@code output/}, {@code temp/}, {@code user/} under the home; the home defaults to {@code -Deasel.home},
+     * {@code output/}, {@code temp/}, {@code user/}, {@code custom_nodes/} under the home; the home defaults to {@code -Deasel.home},
      * {@code EASEL_HOME} or the current directory, the models folder to {@code EASEL_MODELS} when set.
      */
     public static final class Builder {
@@ -222,6 +232,9 @@ public final class Easel implements AutoCloseable {
         private boolean prepare = true;
         private Environment environment;
         private NodeRegistry registry;
+        private Path customNodes;
+        private final List<Path> extraCustomNodes = new ArrayList<>();
+        private ScriptLimits scriptLimits;
 
         private Builder() {}
 
@@ -231,6 +244,17 @@ public final class Easel implements AutoCloseable {
         public Builder output(Path dir) { this.output = dir; return this; }
         public Builder temp(Path dir) { this.temp = dir; return this; }
         public Builder user(Path dir) { this.user = dir; return this; }
+        /** The folder of JavaScript custom nodes (default: {@code custom_nodes/} under the home). */
+        public Builder customNodes(Path dir) { this.customNodes = dir; return this; }
+
+        /** Another folder of custom nodes to load when it exists (e.g. the one beside a workflow file). */
+        public Builder extraCustomNodes(Path dir) {
+            if (dir != null) extraCustomNodes.add(dir);
+            return this;
+        }
+
+        /** Limits of script calls (default: {@link ScriptLimits#defaults()}). */
+        public Builder scriptLimits(ScriptLimits limits) { this.scriptLimits = limits; return this; }
 
         /** {@code auto} (default: CUDA when the GPU build of ONNX Runtime is present), {@code cpu}, {@code cuda}, {@code cuda:N}. */
         public Builder device(String device) {
@@ -283,12 +307,15 @@ public final class Easel implements AutoCloseable {
                 String e = System.getenv("EASEL_MODELS");
                 m = e == null || e.isBlank() ? h.resolve("models") : Path.of(e);
             }
-            return new Environment(m,
+            Environment env = new Environment(m,
                     input != null ? input : h.resolve("input"),
                     output != null ? output : h.resolve("output"),
                     temp != null ? temp : h.resolve("temp"),
                     user != null ? user : h.resolve("user"),
+                    customNodes != null ? customNodes : h.resolve("custom_nodes"),
                     device);
+            if (scriptLimits != null) env.putService(ScriptLimits.class, scriptLimits);
+            return env;
         }
 
         /** @throws UncheckedIOException when preparing the folders or the demo model fails */
@@ -302,7 +329,11 @@ public final class Easel implements AutoCloseable {
                 }
             }
             long cache = cacheBytes != null ? cacheBytes : Runtime.getRuntime().maxMemory() / 4;
-            return new Easel(registry != null ? registry : NodeRegistry.load(), home(), env, environment == null, cache);
+            NodeRegistry nodes = registry != null ? registry : NodeRegistry.load();
+            List<Path> extra = extraCustomNodes.stream().filter(Files::isDirectory).toList();
+            CustomNodes scripts = CustomNodes.load(nodes, env, null, extra.toArray(Path[]::new));
+            if (log != null) scripts.failures().forEach((file, why) -> log.println("custom nodes: failed to load " + file + ": " + why));
+            return new Easel(nodes, home(), env, environment == null, cache, scripts);
         }
     }
 }

@@ -15,6 +15,7 @@ import org.easel.engine.exec.OutputCache;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.easel.nodes.script.ScriptBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,30 +27,66 @@ import picocli.CommandLine.Option;
         description = {"Benchmarks that print figures:",
                 "  engine   engine overhead: a chain of trivial nodes, first run and fully cached re-run (default)",
                 "  t2i      text-to-image on the demo model: time per run, share of sampling outside session.run, memory",
-                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled"})
+                "  upscale  2048×2048 model upscale: peak heap and memory, tiled vs untiled",
+                "  script   script nodes: cold start, call latency, fresh context, IMAGE mapping vs an element copy",
+                "  sd3-block  real-size SD 3.5 Medium MMDiT-X blocks (random weights): ms per block, estimated step and",
+                "           28-step CFG time, GFLOP/s against a plain MatMul in the same run, peak memory"})
 final class BenchCommand implements Callable<Integer> {
     @picocli.CommandLine.Parameters(index = "0", arity = "0..1", defaultValue = "engine", paramLabel = "WHAT",
-            description = "engine, t2i or upscale (default: ${DEFAULT-VALUE}).")
+            description = "engine, t2i, upscale, script or sd3-block (default: ${DEFAULT-VALUE}).")
     String what;
 
     @Option(names = "--nodes", defaultValue = "1000", description = "Chain length (default: ${DEFAULT-VALUE}).")
     int nodes;
 
-    @Option(names = "--iterations", defaultValue = "200",
-            description = "Measured iterations (default: ${DEFAULT-VALUE}; t2i uses at most 10).")
-    int iterations;
+    @Option(names = "--iterations",
+            description = "Measured iterations (default: 200; t2i uses at most 10; sd3-block 2).")
+    Integer iterationsOption;
 
-    @Option(names = "--warmup", defaultValue = "200", description = "Warm-up iterations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", description = "Warm-up iterations (default: 200; sd3-block 1).")
+    Integer warmupOption;
+
+    @Option(names = "--tokens", defaultValue = "4096",
+            description = "sd3-block: image tokens, (size/16)² (default: ${DEFAULT-VALUE}, i.e. 1024×1024).")
+    int tokens;
+
+    @Option(names = "--text-tokens", defaultValue = "154",
+            description = "sd3-block: text tokens (default: ${DEFAULT-VALUE} = 77 CLIP + 77 T5).")
+    int textTokens;
+
+    @Option(names = "--blocks", defaultValue = "2", description = "sd3-block: blocks in the graph (default: ${DEFAULT-VALUE}).")
+    int blocks;
+
+    @Option(names = "--batch", defaultValue = "1", description = "sd3-block: batch size (default: ${DEFAULT-VALUE}; 2 = one CFG step).")
+    int batch;
+
+    @Option(names = "--device", defaultValue = "auto", description = "sd3-block: auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    int iterations;
     int warmup;
 
     @Override
     public Integer call() throws Exception {
+        boolean block = what.equals("sd3-block");
+        iterations = iterationsOption != null ? iterationsOption : block ? 2 : 200;
+        warmup = warmupOption != null ? warmupOption : block ? 1 : 200;
         switch (what) {
             case "engine": return engine();
             case "t2i": return PipelineBench.textToImage(Math.max(1, Math.min(iterations, 10)));
             case "upscale": return PipelineBench.upscale();
+            case "script":
+                ScriptBench.run(System.out, Math.min(iterations, 50));
+                return 0;
+            case "sd3-block": {
+                if (iterations < 1 || warmup < 0 || tokens < 1 || textTokens < 1 || blocks < 1 || batch < 1) {
+                    System.err.println("error: --iterations, --tokens, --text-tokens, --blocks and --batch must be at least 1, --warmup at least 0");
+                    return 2;
+                }
+                return Sd3BlockBench.run(device, blocks, tokens, textTokens, batch, warmup, iterations);
+            }
             default:
-                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale)");
+                System.err.println("error: unknown benchmark '" + what + "' (engine, t2i, upscale, script, sd3-block)");
                 return 2;
         }
     }

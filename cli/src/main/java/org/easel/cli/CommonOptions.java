@@ -1,8 +1,10 @@
 package org.easel.cli;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import org.easel.Easel;
 import org.easel.engine.Environment;
+import org.easel.nodes.script.ScriptLimits;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,6 +30,14 @@ public final class CommonOptions {
     @Option(names = {"--user-directory"}, paramLabel = "DIR", description = "User folder: database and settings (default: <home>/user).")
     Path user;
 
+    @Option(names = "--custom-nodes", paramLabel = "DIR",
+            description = "Folder of JavaScript custom nodes (default: <home>/custom_nodes).")
+    Path customNodes;
+
+    @Option(names = "--script-timeout", paramLabel = "SECONDS",
+            description = "Longest call of a script node before it is stopped (default: 60).")
+    Double scriptTimeout;
+
     @Option(names = "--device", paramLabel = "DEVICE", defaultValue = "auto",
             description = "auto, cpu, cuda or cuda:N (default: ${DEFAULT-VALUE}).")
     String device;
@@ -46,7 +56,11 @@ public final class CommonOptions {
     /** An {@link Easel} builder with these folders, device and cache size. */
     public Easel.Builder builder() {
         Easel.Builder b = Easel.builder().home(home()).models(models).input(input).output(output).temp(temp).user(user)
-                .cacheBytes(cacheBytes());
+                .cacheBytes(cacheBytes()).customNodes(customNodes);
+        if (scriptTimeout != null) {
+            if (!(scriptTimeout > 0)) throw new ParameterException(new CommandLine(this), "--script-timeout must be positive");
+            b.scriptLimits(ScriptLimits.defaults().withTimeBudget(Duration.ofMillis(Math.round(scriptTimeout * 1000))));
+        }
         try {
             return b.device(device);
         } catch (IllegalArgumentException e) {
@@ -56,6 +70,12 @@ public final class CommonOptions {
 
     public Environment environment() {
         return builder().environment();
+    }
+
+    /** The {@code custom_nodes} folder beside a workflow file, where {@code run} and {@code validate} also look. */
+    static Path besideWorkflow(Path workflow) {
+        Path parent = workflow.toAbsolutePath().normalize().getParent();
+        return parent == null ? null : parent.resolve("custom_nodes");
     }
 
     public long cacheBytes() {

@@ -15,6 +15,10 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        // The JavaScript engine runs without a JIT compiler on a stock JDK: say nothing about it (the launcher
+        // passes the same properties; these cover a plain java -jar).
+        if (System.getProperty("polyglot.engine.WarnInterpreterOnly") == null) System.setProperty("polyglot.engine.WarnInterpreterOnly", "false");
+        if (System.getProperty("polyglotimpl.AttachLibraryFailureAction") == null) System.setProperty("polyglotimpl.AttachLibraryFailureAction", "ignore");
         System.exit(execute(args));
     }
 

@@ -4,6 +4,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.easel.Easel;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.Node;
@@ -31,8 +32,13 @@ final class NodesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        NodeRegistry registry = NodeRegistry.load();
-        Environment env = common.environment();
+        try (Easel easel = common.builder().prepare(false).build()) {
+            easel.customNodes().failures().forEach((file, why) -> System.err.println("custom nodes: failed to load " + file + ": " + why));
+            return show(easel.registry(), easel.environment());
+        }
+    }
+
+    private Integer show(NodeRegistry registry, Environment env) {
         if (name == null) {
             if (json) {
                 System.out.println(Json.write(registry.objectInfo(env)));

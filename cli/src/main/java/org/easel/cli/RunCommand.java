@@ -41,7 +41,7 @@ final class RunCommand implements Callable<Integer> {
         if (overrides == null) return 2;
         Easel easel;
         try {
-            easel = common.builder().log(quiet ? null : System.err).build();
+            easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).log(quiet ? null : System.err).build();
         } catch (UncheckedIOException e) {
             System.err.println("error: " + e.getMessage());
             return 1;

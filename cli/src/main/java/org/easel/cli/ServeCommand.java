@@ -10,10 +10,11 @@ import org.easel.nodes.Setup;
 import org.easel.server.EaselServer;
 import org.easel.server.ServerConfig;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
 
 /** {@code easel serve}: the ComfyUI-compatible HTTP + WebSocket server. Option names follow ComfyUI's. */
 @Command(name = "serve", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -58,7 +59,8 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The command line as typed: {@code easel serve} and its options. */
     private List<String> argv() {
-        List<String> orig = spec.commandLine().getParseResult().originalArgs();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> orig = parsed == null ? List.of() : parsed.originalArgs();
         List<String> a = new ArrayList<>(List.of("easel"));
         if (orig.isEmpty() || !orig.get(0).equals("serve")) a.add("serve");
         a.addAll(orig);

@@ -29,7 +29,7 @@ final class ValidateCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, String> overrides = RunCommand.overrides(sets);
         if (overrides == null) return 2;
-        try (Easel easel = common.builder().prepare(false).build()) {
+        try (Easel easel = common.builder().extraCustomNodes(CommonOptions.besideWorkflow(file)).prepare(false).build()) {
             Validation v = easel.validate(file, overrides);
             if (!RunCommand.report(file, v, "Some outputs are invalid and would be skipped:")) return 2;
             System.out.println("OK: " + v.prompt().size() + " nodes, outputs " + v.outputs());

@@ -11,6 +11,14 @@ class CliTest extends CliHarness {
     static final Path BASIC = Path.of("..", "workflows", "basic-math.json").toAbsolutePath().normalize();
 
     @Test
+    void benchSd3BlockRejectsBadSizesAndIsListed() {
+        assertEquals(2, run("bench", "sd3-block", "--tokens", "0"));
+        assertTrue(err().contains("--tokens"), err());
+        assertEquals(0, run("bench", "--help"));
+        assertTrue(out().contains("sd3-block") && out().contains("--text-tokens"), out());
+    }
+
+    @Test
     void runsTheBasicWorkflow() {
         assertEquals(0, run("run", BASIC.toString()), err());
         assertTrue(out().contains("#4: 42"), out());
@@ -98,6 +106,28 @@ class CliTest extends CliHarness {
         assertTrue(out().contains("\"input_order\""), out());
         assertEquals(2, run("nodes", "NoSuchNode"));
         assertTrue(err().contains("no node type 'NoSuchNode'"), err());
+    }
+
+    @Test
+    void scriptNodesFromTheFolderAndBesideTheWorkflow() throws Exception {
+        Path examples = Path.of("..", "workflows", "custom_nodes").toAbsolutePath().normalize();
+        assertEquals(0, run("nodes", "--custom-nodes", examples.toString()), err());
+        assertTrue(out().contains("Vignette") && out().contains("ColorGrade") && out().contains("ImageStats")
+                && out().contains("JavaScript"), out());
+        Path dir = home.resolve("flows");
+        Files.createDirectories(dir.resolve("custom_nodes"));
+        Files.writeString(dir.resolve("custom_nodes").resolve("triple.mjs"), "export default { name: \"Triple\","
+                + " inputs: { required: { x: [\"INT\"] } }, outputs: [\"INT\"], execute({ x }) { return 3 * x; } };");
+        Files.writeString(dir.resolve("flow.json"), "{\"1\": {\"class_type\": \"PrimitiveInt\", \"inputs\": {\"value\": 5}},"
+                + " \"2\": {\"class_type\": \"Triple\", \"inputs\": {\"x\": [\"1\", 0]}},"
+                + " \"3\": {\"class_type\": \"JavaScript\", \"inputs\": {\"code\": \"return `got ${a}`;\", \"a\": [\"2\", 0]}},"
+                + " \"4\": {\"class_type\": \"PreviewAny\", \"inputs\": {\"source\": [\"3\", 0]}}}");
+        assertEquals(0, run("run", dir.resolve("flow.json").toString(), "--set", "1.value=7"), err());
+        assertTrue(out().contains("#4: got 21"), out());
+        Files.writeString(dir.resolve("custom_nodes").resolve("triple.mjs"), "export default { name: \"Triple\","
+                + " inputs: { required: { x: [\"INT\"] } }, outputs: [\"INT\"], execute({ x }) { for (;;) {} } };");
+        assertEquals(1, run("run", dir.resolve("flow.json").toString(), "--script-timeout", "0.5"), err());
+        assertTrue(err().contains("node #2 (Triple): script triple.mjs: stopped after the time budget of 0.5 s"), err());
     }
 
     @Test

@@ -17,10 +17,17 @@ public final class Environment implements Folders {
     private final Path output;
     private final Path temp;
     private final Path user;
+    private final Path customNodes;
     private final String device;
     private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
 
+    /** Custom nodes (scripts) are looked for in {@code custom_nodes/} beside {@code models}. */
     public Environment(Path models, Path input, Path output, Path temp, Path user, String device) {
+        this(models, input, output, temp, user, models.toAbsolutePath().normalize().resolveSibling("custom_nodes"), device);
+    }
+
+    public Environment(Path models, Path input, Path output, Path temp, Path user, Path customNodes, String device) {
+        this.customNodes = customNodes.toAbsolutePath().normalize();
         this.models = models.toAbsolutePath().normalize();
         this.input = input.toAbsolutePath().normalize();
         this.output = output.toAbsolutePath().normalize();
@@ -29,7 +36,7 @@ public final class Environment implements Folders {
         this.device = Objects.requireNonNull(device);
     }
 
-    /** Folders under one base directory: models/, input/, output/, temp/, user/. */
+    /** Folders under one base directory: models/, input/, output/, temp/, user/, custom_nodes/. */
     public static Environment under(Path base, String device) {
         return new Environment(base.resolve("models"), base.resolve("input"), base.resolve("output"),
                 base.resolve("temp"), base.resolve("user"), device);
@@ -40,6 +47,8 @@ public final class Environment implements Folders {
     @Override public Path outputDir() { return output; }
     @Override public Path tempDir() { return temp; }
     @Override public Path userDir() { return user; }
+    /** The folder of custom (script) nodes. */
+    public Path customNodesDir() { return customNodes; }
     /** {@code auto}, {@code cpu}, {@code cuda} or {@code cuda:N}. */
     public String device() { return device; }
 

@@ -9,7 +9,11 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.easel.engine.schema.NodeSchema;
 
-/** All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration. */
+/**
+ * All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration;
+ * node types loaded at run time (scripts) are added, replaced and removed with {@link #replace} and
+ * {@link #unregister}. Reads never lock.
+ */
 public final class NodeRegistry {
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
@@ -32,6 +36,25 @@ public final class NodeRegistry {
                     + prev.getClass().getName() + " and " + node.getClass().getName());
         }
         return this;
+    }
+
+    /**
+     * Adds {@code node}, or replaces the node of the same name that {@code owns} accepts (e.g. an older
+     * version of the same script). Fails when the name belongs to a node {@code owns} rejects, such as a
+     * built-in node.
+     */
+    public synchronized void replace(Node node, java.util.function.Predicate<Node> owns) {
+        String name = node.schema().name();
+        Node prev = nodes.get(name);
+        if (prev != null && prev != node && !owns.test(prev)) {
+            throw new IllegalStateException("node type " + name + " is already defined by " + prev.getClass().getSimpleName());
+        }
+        nodes.put(name, node);
+    }
+
+    /** Removes the node type {@code name} if it is still {@code node}; true when it was removed. */
+    public synchronized boolean unregister(String name, Node node) {
+        return nodes.remove(name, node);
     }
 
     public Node get(String classType) {

@@ -24,6 +24,7 @@ import org.easel.Easel;
 import org.easel.engine.Environment;
 import org.easel.engine.Json;
 import org.easel.engine.NodeRegistry;
+import org.easel.nodes.script.CustomNodes;
 
 /**
  * Easel's HTTP + WebSocket server: ComfyUI's API (every route also under {@code /api/}) on Vert.x. This class
@@ -51,6 +52,7 @@ public final class EaselServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServer http;
     private byte[] indexHtml;
+    private CustomNodes customNodes;
 
     public EaselServer(NodeRegistry registry, Environment env, ServerConfig config, PrintStream log) {
         this.registry = registry;
@@ -78,6 +80,7 @@ public final class EaselServer implements AutoCloseable {
             Map<String, Object> data = Map.of("entries", List.of(e), "size", Map.of("cols", 80, "rows", 24));
             for (String id : logs.subscribers()) hub.send(id, "logs", data);
         });
+        customNodes = CustomNodes.load(registry, env, log).watch();   // script nodes, reloaded when their folder changes
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);
@@ -101,6 +104,7 @@ public final class EaselServer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (customNodes != null) customNodes.close();
         hub.closeAll();
         if (http != null) {
             try {
@@ -157,6 +161,7 @@ public final class EaselServer implements AutoCloseable {
             userRoutes.mount(r, p, jsonBody);
             extraRoutes.mount(r, p, jsonBody);
         }
+        new JobRoutes(queue, worker, replies).mount(r, jsonBody);
         r.route().failureHandler(replies::failure);
         r.errorHandler(404, ctx -> Replies.error(ctx, 404, "not found: " + ctx.request().method() + " " + ctx.normalizedPath()));
         r.errorHandler(405, ctx -> Replies.error(ctx, 405, "method not allowed"));

@@ -17,9 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageWriteParam;
@@ -30,6 +28,7 @@ import org.easel.engine.Json;
 import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.codec.PngChunks;
 import org.easel.nodes.codec.PngWriter;
+import org.easel.nodes.onnx.ModelFolders;
 
 /**
  * The file routes: {@code /view}, {@code /upload/image}, {@code /upload/mask}, {@code /models}. Every path
@@ -38,11 +37,6 @@ import org.easel.nodes.codec.PngWriter;
  */
 final class FileService {
     static final Set<String> IMAGE_EXTENSIONS = Set.of("png", "jpg", "jpeg", "webp", "gif", "bmp");
-    static final List<String> MODEL_FOLDERS = List.of("checkpoints", "configs", "loras", "vae", "text_encoders",
-            "diffusion_models", "clip_vision", "style_models", "embeddings", "diffusers", "vae_approx", "controlnet",
-            "gligen", "upscale_models", "latent_upscale_models", "hypernetworks", "photomaker", "classifiers",
-            "model_patches", "audio_encoders");
-    static final Set<String> MODEL_EXTENSIONS = Set.of("ckpt", "pt", "pt2", "bin", "pth", "safetensors", "pkl", "sft", "onnx", "gguf");
     private static final Pattern ENCODED = Pattern.compile("%(2e|2f|5c|00)", Pattern.CASE_INSENSITIVE);
     private static final Pattern DRIVE = Pattern.compile("^[A-Za-z]:.*");
 
@@ -341,30 +335,14 @@ final class FileService {
 
     // ---- models -----------------------------------------------------------------------------------
 
-    List<String> modelFolders() throws IOException {
-        TreeSet<String> s = new TreeSet<>(MODEL_FOLDERS);
-        if (Files.isDirectory(env.modelsDir())) {
-            try (Stream<Path> l = Files.list(env.modelsDir())) {
-                l.filter(Files::isDirectory).map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).forEach(s::add);
-            }
-        }
-        return List.copyOf(s);
+    /** {@code /models}: the one list of model folders the nodes load from, plus any other folder present. */
+    List<String> modelFolders() {
+        return ModelFolders.folders(env);
     }
 
-    /** Model files of one folder, relative, sorted; null for an unknown folder. */
-    List<String> models(String folder) throws IOException {
+    /** {@code /models/<folder>}: what the loader nodes would offer from it; null for an unknown folder. */
+    List<String> models(String folder) {
         if (folder == null || !modelFolders().contains(folder)) return null;
-        Path dir = env.modelsDir().resolve(folder);
-        if (!Files.isDirectory(dir)) return List.of();
-        try (Stream<Path> w = Files.walk(dir, 8)) {
-            return w.filter(Files::isRegularFile)
-                    .filter(p -> {
-                        String n = p.getFileName().toString();
-                        int d = n.lastIndexOf('.');
-                        return d > 0 && MODEL_EXTENSIONS.contains(n.substring(d + 1).toLowerCase(Locale.ROOT));
-                    })
-                    .map(p -> dir.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList();
-        }
+        return ModelFolders.list(env, folder);
     }
 }

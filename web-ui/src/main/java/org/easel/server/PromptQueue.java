@@ -195,8 +195,8 @@ final class PromptQueue {
         }
     }
 
-    /** {@code POST /queue}: clears and/or deletes pending prompts (never the running one). Blocking. */
-    void change(boolean clear, Collection<String> delete) throws Exception {
+    /** {@code POST /queue}: clears and/or deletes pending prompts (never the running one); how many went. Blocking. */
+    int change(boolean clear, Collection<String> delete) throws Exception {
         List<String> removed = new ArrayList<>();
         synchronized (lock) {
             for (QueueItem it : new ArrayList<>(heap)) {
@@ -210,6 +210,7 @@ final class PromptQueue {
         }
         store.deleteQueued(removed);
         if (!removed.isEmpty() || clear) onChange.run();
+        return removed.size();
     }
 
     /** {@code POST /free}: handled by the worker between prompts. */

@@ -14,6 +14,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,14 +26,16 @@ import org.easel.engine.Json;
 /**
  * The durable queue and history: one SQLite file in WAL mode. A prompt is committed before
  * {@code POST /prompt} answers; its row moves to history (as ComfyUI's HistoryEntry JSON, plus timings)
- * in the same transaction that removes it from the queue. Inserts are group-committed: concurrent
- * submissions wait for one transaction that holds them all. Blocking: never call on the event loop.
+ * in the same transaction that removes it from the queue. Writes are group-committed: concurrent
+ * submissions (and the worker's start and end marks) wait for one transaction that holds them all, so the
+ * commit cost is shared under load. Blocking: never call on the event loop.
  */
 final class Store implements AutoCloseable {
     private static final int MAX_GROUP = 512;
 
     private final Connection db;
-    private final LinkedBlockingQueue<Insert> inserts = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Write> writes = new LinkedBlockingQueue<>();
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Thread committer;
     private int historyCount;
     private volatile boolean closed;
@@ -40,9 +43,8 @@ final class Store implements AutoCloseable {
     /** Rows found in the queue table at start-up; {@code unreadable} maps prompt id → why it could not be read. */
     record Recovered(List<QueueItem> running, List<QueueItem> pending, Map<String, String> unreadable) {}
 
-    /** One queue row, serialised by the submitting thread, waiting for its group's commit. */
-    private record Insert(String promptId, long seq, String number, String prompt, String extra, String outputs,
-                          long createdAt, CompletableFuture<Void> done) {}
+    /** One write waiting for its group's commit. */
+    private record Write(Work<?> work, CompletableFuture<Void> done) {}
 
     @FunctionalInterface
     interface Work<T> {
@@ -104,6 +106,16 @@ final class Store implements AutoCloseable {
         }
     }
 
+    /** A prepared statement kept for the life of the store; call with the store's lock held. */
+    private PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement p = statements.get(sql);
+        if (p == null) {
+            p = db.prepareStatement(sql);
+            statements.put(sql, p);
+        }
+        return p;
+    }
+
     /** Runs {@code work} outside a transaction (single statements, reads). */
     synchronized <T> T read(Work<T> work) throws SQLException {
         return work.run(db);
@@ -111,12 +123,30 @@ final class Store implements AutoCloseable {
 
     // ---- the queue --------------------------------------------------------------------------------
 
-    /** Inserts a pending prompt; returns once it is committed (with whatever else was submitted meanwhile). */
+    /** Inserts a pending prompt; returns once it is committed (with whatever else was written meanwhile). */
     void insertPending(QueueItem it) throws SQLException {
+        String number = Json.write(it.number), prompt = Json.write(it.prompt), extra = Json.write(it.extraData);
+        String outputs = Json.write(it.outputs);
+        write(db -> {
+            PreparedStatement p = statement(
+                    "INSERT INTO queue(prompt_id, seq, number, prompt, extra_data, outputs, state, created_at) VALUES (?,?,?,?,?,?,'pending',?)");
+            p.setString(1, it.promptId);
+            p.setLong(2, it.seq);
+            p.setString(3, number);
+            p.setString(4, prompt);
+            p.setString(5, extra);
+            p.setString(6, outputs);
+            p.setLong(7, it.createdAt);
+            p.executeUpdate();
+            return null;
+        });
+    }
+
+    /** Queues {@code work} for the next group commit and waits until that commit is done. */
+    private void write(Work<?> work) throws SQLException {
         CompletableFuture<Void> done = new CompletableFuture<>();
         if (closed) throw new SQLException("the store is closed");
-        inserts.add(new Insert(it.promptId, it.seq, Json.write(it.number), Json.write(it.prompt), Json.write(it.extraData),
-                Json.write(it.outputs), it.createdAt, done));
+        writes.add(new Write(work, done));
         try {
             done.get();
         } catch (ExecutionException e) {
@@ -128,56 +158,42 @@ final class Store implements AutoCloseable {
     }
 
     private void commitLoop() {
-        List<Insert> group = new ArrayList<>();
+        List<Write> group = new ArrayList<>();
         while (true) {
             try {
-                group.add(inserts.take());
+                group.add(writes.take());
             } catch (InterruptedException e) {
                 break;
             }
-            inserts.drainTo(group, MAX_GROUP - 1);
+            writes.drainTo(group, MAX_GROUP - 1);
             try {
-                tx(db -> insert(db, group));
-                group.forEach(i -> i.done.complete(null));
+                tx(db -> {
+                    for (Write w : group) w.work.run(db);
+                    return null;
+                });
+                group.forEach(w -> w.done.complete(null));
             } catch (Throwable e) {
-                for (Insert i : group) {          // find the row at fault: each on its own
+                for (Write w : group) {          // find the write at fault: each on its own
                     try {
-                        tx(db -> insert(db, List.of(i)));
-                        i.done.complete(null);
+                        tx(w.work);
+                        w.done.complete(null);
                     } catch (Throwable e1) {
-                        i.done.completeExceptionally(e1);
+                        w.done.completeExceptionally(e1);
                     }
                 }
+                recount();
             }
             group.clear();
         }
-        for (Insert i; (i = inserts.poll()) != null; ) i.done.completeExceptionally(new SQLException("the store is closed"));
-    }
-
-    private static Void insert(Connection db, List<Insert> rows) throws SQLException {
-        try (PreparedStatement p = db.prepareStatement(
-                "INSERT INTO queue(prompt_id, seq, number, prompt, extra_data, outputs, state, created_at) VALUES (?,?,?,?,?,?,'pending',?)")) {
-            for (Insert i : rows) {
-                p.setString(1, i.promptId);
-                p.setLong(2, i.seq);
-                p.setString(3, i.number);
-                p.setString(4, i.prompt);
-                p.setString(5, i.extra);
-                p.setString(6, i.outputs);
-                p.setLong(7, i.createdAt);
-                p.executeUpdate();
-            }
-        }
-        return null;
+        for (Write w; (w = writes.poll()) != null; ) w.done.completeExceptionally(new SQLException("the store is closed"));
     }
 
     void markRunning(String promptId, long startedAt) throws SQLException {
-        read(db -> {
-            try (PreparedStatement p = db.prepareStatement("UPDATE queue SET state='running', started_at=? WHERE prompt_id=?")) {
-                p.setLong(1, startedAt);
-                p.setString(2, promptId);
-                p.executeUpdate();
-            }
+        write(db -> {
+            PreparedStatement p = statement("UPDATE queue SET state='running', started_at=? WHERE prompt_id=?");
+            p.setLong(1, startedAt);
+            p.setString(2, promptId);
+            p.executeUpdate();
             return null;
         });
     }
@@ -199,31 +215,26 @@ final class Store implements AutoCloseable {
     /** Moves a prompt from the queue to history and trims history to {@code maxHistory} entries. */
     void complete(String promptId, String status, long createdAt, long startedAt, long finishedAt,
                   String entryJson, int maxHistory) throws SQLException {
-        tx(db -> {
-            try (PreparedStatement p = db.prepareStatement("DELETE FROM queue WHERE prompt_id=?")) {
-                p.setString(1, promptId);
-                p.executeUpdate();
-            }
-            try (PreparedStatement p = db.prepareStatement("DELETE FROM history WHERE prompt_id=?")) {
-                p.setString(1, promptId);
-                historyCount -= p.executeUpdate();
-            }
-            try (PreparedStatement p = db.prepareStatement(
-                    "INSERT INTO history(prompt_id, status, created_at, started_at, finished_at, entry) VALUES (?,?,?,?,?,?)")) {
-                p.setString(1, promptId);
-                p.setString(2, status);
-                p.setLong(3, createdAt);
-                p.setLong(4, startedAt);
-                p.setLong(5, finishedAt);
-                p.setString(6, entryJson);
-                historyCount += p.executeUpdate();
-            }
+        write(db -> {
+            PreparedStatement del = statement("DELETE FROM queue WHERE prompt_id=?");
+            del.setString(1, promptId);
+            del.executeUpdate();
+            PreparedStatement old = statement("DELETE FROM history WHERE prompt_id=?");
+            old.setString(1, promptId);
+            historyCount -= old.executeUpdate();
+            PreparedStatement ins = statement(
+                    "INSERT INTO history(prompt_id, status, created_at, started_at, finished_at, entry) VALUES (?,?,?,?,?,?)");
+            ins.setString(1, promptId);
+            ins.setString(2, status);
+            ins.setLong(3, createdAt);
+            ins.setLong(4, startedAt);
+            ins.setLong(5, finishedAt);
+            ins.setString(6, entryJson);
+            historyCount += ins.executeUpdate();
             if (historyCount > maxHistory) {
-                try (PreparedStatement p = db.prepareStatement(
-                        "DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT ?)")) {
-                    p.setInt(1, historyCount - maxHistory);
-                    historyCount -= p.executeUpdate();
-                }
+                PreparedStatement trim = statement("DELETE FROM history WHERE seq IN (SELECT seq FROM history ORDER BY seq LIMIT ?)");
+                trim.setInt(1, historyCount - maxHistory);
+                historyCount -= trim.executeUpdate();
             }
             return null;
         });
@@ -266,6 +277,15 @@ final class Store implements AutoCloseable {
     private int countHistory() throws SQLException {
         try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT COUNT(*) FROM history")) {
             return r.next() ? r.getInt(1) : 0;
+        }
+    }
+
+    /** After a rolled-back write: the history count from the table again. */
+    private synchronized void recount() {
+        try {
+            historyCount = countHistory();
+        } catch (SQLException ignored) {
+            // keeps the last count; trimming catches up on the next completion
         }
     }
 
@@ -348,6 +368,7 @@ final class Store implements AutoCloseable {
         }
         synchronized (this) {
             try {
+                for (PreparedStatement p : statements.values()) p.close();
                 db.close();
             } catch (SQLException ignored) {
                 // closing anyway

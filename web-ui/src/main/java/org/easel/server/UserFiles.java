@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ final class UserFiles {
         m.put("size", Files.size(p));
         m.put("modified", Files.getLastModifiedTime(p).toMillis());
         Object created = Files.getAttribute(p, "creationTime");
-        m.put("created", created instanceof java.nio.file.attribute.FileTime ft ? ft.toMillis() : Files.getLastModifiedTime(p).toMillis());
+        m.put("created", created instanceof FileTime ft ? ft.toMillis() : Files.getLastModifiedTime(p).toMillis());
         return m;
     }
 

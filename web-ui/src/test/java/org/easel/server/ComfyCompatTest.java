@@ -33,11 +33,11 @@ class ComfyCompatTest {
     @TempDir
     Path dir;
 
-    /** PrimitiveInt → 12 × IntMath → PreviewAny: well over 1 KB of JSON. */
+    /** PrimitiveInt → 25 × IntMath add 1 → PreviewAny (node 27): well over 1 KB of JSON. */
     static Graph chain(int v) {
         Graph g = new Graph().node("1", "PrimitiveInt", "value", v);
-        for (int i = 2; i <= 13; i++) g.node(Integer.toString(i), "IntMath", "a", link(Integer.toString(i - 1), 0), "b", 1, "op", "add");
-        return g.node("14", "PreviewAny", "source", link("13", 0));
+        for (int i = 2; i <= 26; i++) g.node(Integer.toString(i), "IntMath", "a", link(Integer.toString(i - 1), 0), "b", 1, "op", "add");
+        return g.node("27", "PreviewAny", "source", link("26", 0));
     }
 
     /** The request Python's {@code urllib.request.Request(url, data=bytes)} sends: no explicit content type. */
@@ -73,14 +73,14 @@ class ComfyCompatTest {
             assertEquals(promptId, r.json().get("prompt_id").asText());
             JsonNode hist = awaitLikeTheExample(h, ws, promptId);
             assertEquals("success", hist.at("/status/status_str").asText());
-            assertEquals("[\"18\"]", hist.at("/outputs/14/text").toString(), "5 + 12 × 1");
+            assertEquals("[\"30\"]", hist.at("/outputs/27/text").toString(), "5 + 25 × 1");
 
             // older example: the server assigns the id and the client reads it from the answer
             Harness.Resp r2 = urllibPost(h, "/prompt", "{\"prompt\": " + Json.write(chain(7).json) + ", \"client_id\": \"" + clientId + "\"}");
             assertEquals(200, r2.status(), r2.body());
             String assigned = r2.json().get("prompt_id").asText();
             assertTrue(PromptRequest.UUID_RE.matcher(assigned).matches());
-            assertEquals("[\"20\"]", awaitLikeTheExample(h, ws, assigned).at("/outputs/14/text").toString());
+            assertEquals("[\"32\"]", awaitLikeTheExample(h, ws, assigned).at("/outputs/27/text").toString());
 
             // every JSON route reads its body whatever the content type
             assertEquals(200, urllibPost(h, "/queue", "{\"clear\": true}").status());
@@ -126,9 +126,12 @@ class ComfyCompatTest {
         }
     }
 
-    private static void runSleepy(Harness h, Harness.Ws ws, String id, Object... extra) throws Exception {
+    private int runs;
+
+    /** A short sleep with previews every 200 ms; a new duration each time, so it is never cached. */
+    private void runSleepy(Harness h, Harness.Ws ws, String id, Object... extra) throws Exception {
         ws.binary.clear();
-        h.run(ws, id, WebSocketTest.sleepy(0.25, 5).json, extra);
+        h.run(ws, id, WebSocketTest.sleepy(0.25 + 0.01 * runs++, 5).json, extra);
     }
 
     @Test

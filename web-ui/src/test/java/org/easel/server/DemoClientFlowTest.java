@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.imageio.ImageIO;
 import org.easel.engine.Environment;
@@ -55,7 +56,7 @@ class DemoClientFlowTest {
                     .allMatch(e -> e.at("/data/max").asInt() == steps));
 
             // a latent preview arrived as a binary frame: [u32 type][u32 format][JPEG]
-            byte[] frame = ws.binary.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+            byte[] frame = ws.binary.poll(5, TimeUnit.SECONDS);
             assertNotNull(frame, "a preview frame");
             ByteBuffer b = ByteBuffer.wrap(frame);
             int type = b.getInt();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
@@ -166,7 +167,7 @@ class ExecutionApiTest {
         }
         // required input missing
         Graph g = mixGraph("v", 0.5);
-        ((com.fasterxml.jackson.databind.node.ObjectNode) g.json.get("4").get("inputs")).remove("mask");
+        ((ObjectNode) g.json.get("4").get("inputs")).remove("mask");
         JsonNode j = expect400(h.queueRaw(g.json, CLIENT));
         assertEquals("required_input_missing", j.at("/node_errors/4/errors/0/type").asText());
         // custom validation (VALIDATE_INPUTS): 7s are not allowed, other values pass

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,7 +59,7 @@ final class Harness implements AutoCloseable {
 
     // ---- HTTP ----------------------------------------------------------------------------------------
 
-    record Resp(int status, String body, java.net.http.HttpHeaders headers, byte[] bytes) {
+    record Resp(int status, String body, HttpHeaders headers, byte[] bytes) {
         JsonNode json() {
             try {
                 return Json.parse(body);
@@ -79,7 +82,7 @@ final class Harness implements AutoCloseable {
 
     Resp send(HttpRequest r) throws IOException, InterruptedException {
         HttpResponse<byte[]> res = http.send(r, HttpResponse.BodyHandlers.ofByteArray());
-        return new Resp(res.statusCode(), new String(res.body(), java.nio.charset.StandardCharsets.UTF_8), res.headers(), res.body());
+        return new Resp(res.statusCode(), new String(res.body(), StandardCharsets.UTF_8), res.headers(), res.body());
     }
 
     Resp get(String path, String... headers) throws IOException, InterruptedException {
@@ -139,7 +142,7 @@ final class Harness implements AutoCloseable {
         final BlockingQueue<byte[]> binary = new LinkedBlockingQueue<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
         private final StringBuilder text = new StringBuilder();
-        private final java.io.ByteArrayOutputStream bin = new java.io.ByteArrayOutputStream();
+        private final ByteArrayOutputStream bin = new ByteArrayOutputStream();
 
         @Override
         public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {

@@ -1,6 +1,9 @@
 package org.easel.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +14,10 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.easel.engine.Environment;
+import org.easel.engine.Json;
+import org.easel.nodes.Setup;
 import org.easel.server.Harness.Graph;
 
 /**
@@ -25,8 +32,8 @@ public final class LoadBench {
         int perClient = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         boolean demo = args.length > 2 && args[2].equals("demo");      // text-to-image on the demo model
         Path dir = Files.createTempDirectory("easel-bench");
-        if (demo) org.easel.nodes.Setup.prepare(org.easel.engine.Environment.under(dir, "cpu"), null);
-        java.util.function.IntFunction<Object> workflow = demo ? LoadBench::demoWorkflow : v -> workflow(v).json;
+        if (demo) Setup.prepare(Environment.under(dir, "cpu"), null);
+        IntFunction<Object> workflow = demo ? LoadBench::demoWorkflow : v -> workflow(v).json;
         try (Harness h = new Harness(dir, new ServerConfig().cacheBytes(256L << 20))) {
             // warm-up
             String warm = Harness.newId();
@@ -99,13 +106,13 @@ public final class LoadBench {
     /** workflows/text-to-image.json at 256×256, 10 steps, a seed per prompt (so nothing is cached). */
     static Object demoWorkflow(int seed) {
         try {
-            com.fasterxml.jackson.databind.node.ObjectNode wf = (com.fasterxml.jackson.databind.node.ObjectNode)
-                    org.easel.engine.Json.MAPPER.readTree(Path.of("..", "workflows", "text-to-image.json").toFile());
-            ((com.fasterxml.jackson.databind.node.ObjectNode) wf.get("5").get("inputs")).put("width", 256).put("height", 256);
-            ((com.fasterxml.jackson.databind.node.ObjectNode) wf.get("3").get("inputs")).put("steps", 10).put("seed", Math.abs(seed));
+            ObjectNode wf = (ObjectNode)
+                    Json.MAPPER.readTree(Path.of("..", "workflows", "text-to-image.json").toFile());
+            ((ObjectNode) wf.get("5").get("inputs")).put("width", 256).put("height", 256);
+            ((ObjectNode) wf.get("3").get("inputs")).put("steps", 10).put("seed", Math.abs(seed));
             return wf;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

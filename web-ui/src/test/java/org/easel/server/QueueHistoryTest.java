@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.easel.engine.Json;
 import org.easel.server.Harness.Graph;
 import org.easel.server.Harness.Ws;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class QueueHistoryTest {
             Harness.Resp bad = h.get("/history?max_items=not-an-integer");
             assertEquals(400, bad.status());
             assertEquals(Map.of("error", "max_items must be an integer"), h.get("/history?max_items=not-an-integer").json().traverse(
-                    org.easel.engine.Json.MAPPER).readValueAs(Map.class));
+                    Json.MAPPER).readValueAs(Map.class));
             bad = h.get("/history?offset=not-an-integer");
             assertEquals(400, bad.status());
             assertEquals("offset must be an integer", bad.json().get("error").asText());

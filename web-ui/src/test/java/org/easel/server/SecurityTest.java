@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -16,6 +18,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.easel.server.TestNodes.TinyImage;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +111,7 @@ class SecurityTest {
     }
 
     static String urlenc(String s) {
-        return java.net.URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     // ---- origin, CORS, token ------------------------------------------------------------------------------
@@ -244,14 +247,14 @@ class SecurityTest {
     @Test
     void maskUploadCopiesAlphaOntoOriginal() throws Exception {
         Files.write(dir.resolve("input/orig.png"), TestNodes.png(new TinyImage(3, 3, 1.0)));
-        java.awt.image.BufferedImage m = new java.awt.image.BufferedImage(3, 3, java.awt.image.BufferedImage.TYPE_INT_ARGB);
+        BufferedImage m = new BufferedImage(3, 3, BufferedImage.TYPE_INT_ARGB);
         m.setRGB(1, 1, 0x80000000);
         ByteArrayOutputStream bos = new ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(m, "png", bos);
+        ImageIO.write(m, "png", bos);
         JsonNode r = upload(h, "/upload/mask", Map.of("original_ref", "{\"filename\":\"orig.png\",\"subfolder\":\"\",\"type\":\"input\"}"),
                 "clipspace-mask.png", bos.toByteArray()).json();
         assertEquals("clipspace-mask.png", r.get("name").asText());
-        java.awt.image.BufferedImage out = javax.imageio.ImageIO.read(dir.resolve("input/clipspace-mask.png").toFile());
+        BufferedImage out = ImageIO.read(dir.resolve("input/clipspace-mask.png").toFile());
         assertEquals(0x80FFFFFF, out.getRGB(1, 1));
         assertEquals(0x00FFFFFF, out.getRGB(0, 0));
         assertEquals(403, upload(h, "/upload/mask", Map.of("original_ref", "{\"filename\":\"secret.png\",\"subfolder\":\"../secret\"}"),

@@ -2,6 +2,7 @@ package org.easel.server;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -97,7 +98,7 @@ final class TestNodes {
         }
     }
 
-    static byte[] png(TinyImage img) throws java.io.IOException {
+    static byte[] png(TinyImage img) throws IOException {
         BufferedImage bi = new BufferedImage(img.width(), img.height(), BufferedImage.TYPE_INT_RGB);
         int g = (int) Math.max(0, Math.min(255, Math.floor(img.value() * 255)));
         for (int y = 0; y < img.height(); y++) for (int x = 0; x < img.width(); x++) bi.setRGB(x, y, g << 16 | g << 8 | g);

@@ -47,14 +47,36 @@ public final class DemoModels {
     }
 
     /**
-     * Writes the FP32 demo models that are missing; leaves existing ones untouched. Cheap when all
-     * exist. Returns the checkpoint folder.
+     * The demo's version, written to the checkpoint's {@code model_index.json} ({@code _easel_demo_version}).
+     * Raise it whenever the generated models change, so that folders holding an older demo are regenerated.
+     * 2: the transformer reads the context tokens (position) and works on whole 2×2 patches.
+     */
+    public static final int VERSION = 2;
+
+    /**
+     * Writes the FP32 demo models that are missing; leaves existing ones untouched, unless the checkpoint is
+     * an older version of the demo, in which case all demo models are replaced. Cheap when all exist.
+     * Returns the checkpoint folder.
      */
     public static Path ensure(Path modelsDir) throws IOException {
+        Path index = checkpointDir(modelsDir).resolve("model_index.json");
+        if (Files.exists(index) && installedVersion(index) != VERSION) {
+            install(modelsDir, Precision.FP32, TARGETS, true);
+            return checkpointDir(modelsDir);
+        }
         List<String> missing = new ArrayList<>();
         for (String t : TARGETS) if (!Files.exists(modelsDir.resolve(t))) missing.add(t);
         if (!missing.isEmpty()) install(modelsDir, Precision.FP32, missing, false);
         return checkpointDir(modelsDir);
+    }
+
+    /** The demo version recorded in a checkpoint's model_index.json (0 for the first demo, which had none). */
+    static int installedVersion(Path modelIndex) {
+        try {
+            return JSON.readTree(modelIndex.toFile()).path("_easel_demo_version").asInt(0);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     /** (Re)writes all demo models in the given precision, replacing existing ones. Returns the checkpoint folder. */
@@ -110,9 +132,9 @@ public final class DemoModels {
         writeJson(ck.resolve("model_index.json"), modelIndex());
         writeJson(ck.resolve("scheduler/scheduler_config.json"), schedulerConfig());
         writeModel(ck.resolve("text_encoder/model.onnx"), DemoGraphs.clipTextEncoder(DemoGraphs.CLIP_L_WIDTH, DemoGraphs.CLIP_L_LAYERS, fp16));
-        writeJson(ck.resolve("text_encoder/config.json"), clipConfig(DemoGraphs.CLIP_L_WIDTH, DemoGraphs.CLIP_L_LAYERS, 12, 3072, "quick_gelu", p));
+        writeJson(ck.resolve("text_encoder/config.json"), clipConfig(DemoGraphs.CLIP_L_WIDTH, DemoGraphs.CLIP_L_LAYERS, p));
         writeModel(ck.resolve("text_encoder_2/model.onnx"), DemoGraphs.clipTextEncoder(DemoGraphs.CLIP_G_WIDTH, DemoGraphs.CLIP_G_LAYERS, fp16));
-        writeJson(ck.resolve("text_encoder_2/config.json"), clipConfig(DemoGraphs.CLIP_G_WIDTH, DemoGraphs.CLIP_G_LAYERS, 20, 5120, "gelu", p));
+        writeJson(ck.resolve("text_encoder_2/config.json"), clipConfig(DemoGraphs.CLIP_G_WIDTH, DemoGraphs.CLIP_G_LAYERS, p));
         writeModel(ck.resolve("text_encoder_3/model.onnx"), DemoGraphs.t5Encoder(fp16));
         writeJson(ck.resolve("text_encoder_3/config.json"), t5Config(p));
         writeModel(ck.resolve("transformer/model.onnx"), DemoGraphs.transformer(templates, fp16));
@@ -195,6 +217,7 @@ public final class DemoModels {
                 "_class_name", "StableDiffusion3Pipeline",
                 "_diffusers_version", "0.31.0",
                 "_easel_demo", true,
+                "_easel_demo_version", VERSION,
                 "feature_extractor", java.util.Arrays.asList(null, null),
                 "image_encoder", java.util.Arrays.asList(null, null),
                 "scheduler", List.of("diffusers", "FlowMatchEulerDiscreteScheduler"),
@@ -226,41 +249,36 @@ public final class DemoModels {
                 "use_karras_sigmas", false);
     }
 
-    private static Map<String, Object> clipConfig(int width, int layers, int heads, int inter, String act, Precision p) {
+    private static Map<String, Object> clipConfig(int width, int layers, Precision p) {
         return obj(
                 "_easel_demo", true,
+                "_easel_demo_description", "Not a transformer: text_embeds counts the demo's words; hidden_states.0.." + layers
+                        + " are one per-token embedding scaled per layer, carrying the position words' codes (the penultimate at "
+                        + "scale 1); last_hidden_state is that embedding layer-normalised. Sizes and names as SD3's CLIP.",
                 "architectures", List.of("CLIPTextModelWithProjection"),
                 "model_type", "clip_text_model",
                 "hidden_size", width,
                 "projection_dim", width,
                 "num_hidden_layers", layers,
-                "num_attention_heads", heads,
-                "intermediate_size", inter,
-                "hidden_act", act,
                 "max_position_embeddings", DemoVocabulary.CLIP_MAX_LENGTH,
                 "vocab_size", DemoVocabulary.CLIP_VOCAB_SIZE,
                 "bos_token_id", 0,
                 "eos_token_id", 2,
                 "pad_token_id", 1,
-                "layer_norm_eps", 1e-5,
                 "torch_dtype", dtype(p));
     }
 
     private static Map<String, Object> t5Config(Precision p) {
         return obj(
                 "_easel_demo", true,
+                "_easel_demo_description", "Not a transformer: a per-piece embedding projected to 4096, plus the position words' "
+                        + "codes (including the synonyms only T5 knows: centre, middle).",
                 "architectures", List.of("T5EncoderModel"),
                 "model_type", "t5",
                 "d_model", DemoGraphs.T5_WIDTH,
-                "d_ff", 10240,
-                "d_kv", 64,
-                "num_heads", 64,
-                "num_layers", 24,
                 "vocab_size", DemoVocabulary.T5_PIECES.size(),
                 "pad_token_id", DemoVocabulary.T5_PAD_ID,
                 "eos_token_id", DemoVocabulary.T5_EOS_ID,
-                "decoder_start_token_id", 0,
-                "is_encoder_decoder", true,
                 "torch_dtype", dtype(p));
     }
 
@@ -269,18 +287,15 @@ public final class DemoModels {
                 "_class_name", "SD3Transformer2DModel",
                 "_diffusers_version", "0.31.0",
                 "_easel_demo", true,
-                "attention_head_dim", 64,
-                "caption_projection_dim", 1536,
+                "_easel_demo_description", "Not an MMDiT: the exact posterior mean of a " + DemoVocabulary.COMPONENTS
+                        + "-component Gaussian mixture (colour x shape x position), prior from pooled_projections (colour, shape) "
+                        + "and from position codes summed over the encoder_hidden_states tokens; flow velocity out, on whole "
+                        + "2x2 patches. Same input/output names and widths as SD3.",
                 "in_channels", 16,
-                "joint_attention_dim", DemoGraphs.T5_WIDTH,
-                "num_attention_heads", 24,
-                "num_layers", 24,
                 "out_channels", 16,
                 "patch_size", 2,
+                "joint_attention_dim", DemoGraphs.T5_WIDTH,
                 "pooled_projection_dim", DemoGraphs.POOLED_WIDTH,
-                "pos_embed_max_size", 384,
-                "qk_norm", "rms_norm",
-                "sample_size", 128,
                 "torch_dtype", dtype(p));
     }
 
@@ -289,17 +304,11 @@ public final class DemoModels {
                 "_class_name", "AutoencoderKL",
                 "_diffusers_version", "0.31.0",
                 "_easel_demo", true,
-                "act_fn", "silu",
-                "block_out_channels", List.of(128, 256, 512, 512),
-                "down_block_types", List.of("DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D", "DownEncoderBlock2D"),
-                "up_block_types", List.of("UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D", "UpDecoderBlock2D"),
-                "force_upcast", true,
+                "_easel_demo_description", "Linear: SD3's 16x3 latent-to-RGB factors (decoder, with x8 bilinear upsampling) and "
+                        + "their minimum-norm inverse (encoder, after x8 average pooling).",
                 "in_channels", 3,
                 "out_channels", 3,
                 "latent_channels", Sd3LatentSpace.CHANNELS,
-                "layers_per_block", 2,
-                "norm_num_groups", 32,
-                "sample_size", 1024,
                 "scaling_factor", Sd3LatentSpace.SCALING_FACTOR,
                 "shift_factor", Sd3LatentSpace.SHIFT_FACTOR,
                 "use_post_quant_conv", false,

@@ -25,7 +25,7 @@ import org.easel.nodes.types.FloatTensor;
 /**
  * One ONNX model loaded in an ONNX Runtime session, with its input and output names, types and shapes read
  * from the session. {@link #run} takes float and int64 arrays and converts at the boundary to what the
- * model declares (float32/float16, int64/int32), and returns float32 outputs.
+ * model declares (float32/float16/bfloat16/float64, int64/int32), and returns float32 outputs.
  */
 public final class ModelSession implements AutoCloseable {
     private final OrtEnvironment env;
@@ -57,7 +57,7 @@ public final class ModelSession implements AutoCloseable {
     public Set<String> outputNames() { return outputs.keySet(); }
     public TensorInfo inputInfo(String name) { return inputs.get(name); }
     public TensorInfo outputInfo(String name) { return outputs.get(name); }
-    /** Estimated memory (the model's file sizes). */
+    /** Estimated memory: the model file and its external-data files. */
     public long bytes() { return bytes; }
     /** Total time spent inside {@code OrtSession.run}, for measuring overhead around it. */
     public synchronized long nanosInRun() { return nanosInRun; }
@@ -201,11 +201,16 @@ public final class ModelSession implements AutoCloseable {
                 direct.put(f).rewind();
                 return OnnxTensor.createTensor(env, direct, shape);
             }
-            case FLOAT16: {
+            case FLOAT16:
+            case BFLOAT16: {                      // half-precision exports (--dtype fp16 / bf16): converted here
                 float[] f = floats(v, name);
                 short[] h = new short[f.length];
-                for (int i = 0; i < f.length; i++) h[i] = Fp16Conversions.floatToFp16(f[i]);
-                return OnnxTensor.createTensor(env, ShortBuffer.wrap(h), shape, OnnxJavaType.FLOAT16);
+                if (info.type == OnnxJavaType.FLOAT16) {
+                    for (int i = 0; i < f.length; i++) h[i] = Fp16Conversions.floatToFp16(f[i]);
+                } else {
+                    for (int i = 0; i < f.length; i++) h[i] = Fp16Conversions.floatToBf16(f[i]);
+                }
+                return OnnxTensor.createTensor(env, ShortBuffer.wrap(h), shape, info.type);
             }
             case DOUBLE: {
                 float[] f = floats(v, name);
@@ -259,6 +264,11 @@ public final class ModelSession implements AutoCloseable {
                 ShortBuffer b = t.getShortBuffer();
                 data = new float[b.remaining()];
                 for (int i = 0; i < data.length; i++) data[i] = Fp16Conversions.fp16ToFloat(b.get(i));
+            }
+            case BFLOAT16 -> {
+                ShortBuffer b = t.getShortBuffer();
+                data = new float[b.remaining()];
+                for (int i = 0; i < data.length; i++) data[i] = Fp16Conversions.bf16ToFloat(b.get(i));
             }
             case DOUBLE -> {
                 java.nio.DoubleBuffer b = t.getDoubleBuffer();

@@ -105,9 +105,9 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
         ModelSession s = sessions.get(key);
         if (s == null) {
             if (!Files.isRegularFile(key)) throw new NodeException("model file not found: " + key);
-            long bytes = sizeOf(key);
-            evictFor(bytes);
-            s = load(key, bytes);
+            ModelFiles files = ModelFiles.of(key);
+            evictFor(files.totalBytes());
+            s = load(files);
             sessions.put(key, s);
         }
         leases.merge(key, 1, Integer::sum);
@@ -126,7 +126,8 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
         }
     }
 
-    private ModelSession load(Path file, long bytes) {
+    private ModelSession load(ModelFiles files) {
+        Path file = files.model();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions()) {
             int cores = Runtime.getRuntime().availableProcessors();
             o.setIntraOpNumThreads(Math.max(1, cores));
@@ -144,7 +145,7 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
                 }
             }
             Path source = file;
-            Path optimized = optimizedCopy(file);
+            Path optimized = optimizedCopy(files);
             if (optimized != null && Files.isRegularFile(optimized)) {
                 source = optimized;                         // already optimised: skip the work
                 o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
@@ -167,7 +168,7 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
                     session = ort.createSession(file.toString(), plain);
                 }
             }
-            return new ModelSession(ort, session, file, device, bytes);
+            return new ModelSession(ort, session, file, device, files.totalBytes());
         } catch (OrtException e) {
             throw new NodeException("could not load ONNX model " + file + ": " + e.getMessage());
         } catch (IOException e) {
@@ -177,13 +178,15 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
 
     /**
      * Where the optimised copy of a model lives, or null when it must not be cached: models with external
-     * data (large ones) and GPU sessions (whose optimised graphs are device specific).
+     * data (under any file name) or over 2 GB in all (ONNX Runtime cannot rewrite them as one file), large
+     * ones, and GPU sessions (whose optimised graphs are device specific).
      */
-    private Path optimizedCopy(Path file) {
+    private Path optimizedCopy(ModelFiles files) {
         if (cacheDir == null || device.kind() != Device.Kind.CPU) return null;
+        if (files.hasExternalData() || files.totalBytes() > ModelFiles.PROTOBUF_LIMIT) return null;
+        Path file = files.model();
         try {
-            Path data = file.resolveSibling(file.getFileName() + "_data");
-            if (Files.exists(data) || Files.size(file) > (512L << 20)) return null;
+            if (Files.size(file) > (512L << 20)) return null;
             String id = file + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis() + "|" + device
                     + "|" + OrtEnvironment.getEnvironment().getVersion();
             byte[] h = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
@@ -193,18 +196,6 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
         } catch (Exception e) {
             return null;
         }
-    }
-
-    private static long sizeOf(Path file) {
-        long n = 0;
-        try {
-            n += Files.size(file);
-            Path data = file.resolveSibling(file.getFileName() + "_data");
-            if (Files.exists(data)) n += Files.size(data);
-        } catch (IOException ignored) {
-            // estimate only
-        }
-        return n;
     }
 
     /** Unloads every session not in use (ComfyUI's /free unload_models). */

@@ -65,7 +65,6 @@ public final class SamplingRun {
             }
             try (Sd3Denoiser cfgDenoiser = new Sd3Denoiser(session, ms, positive, negative, cfg, b, c, h, w)) {
             Denoiser denoiser = wrap.apply(mask == null ? cfgDenoiser : inpaint(cfgDenoiser, ms, latentIn, noise, mask));
-            int total = sigmas.length - 1;
             boolean previews = ctx.wantsPreviews();
             StepCallback cb = (step, steps, xs, denoised) -> {
                 if (previews && (step % PREVIEW_EVERY == 0 || step + 1 == steps)) {
@@ -73,7 +72,6 @@ public final class SamplingRun {
                 }
                 ctx.progress(step + 1, steps);
             };
-            ctx.progress(0, total);
             float[] out = Samplers.sample(sampler, denoiser, x, sigmas, SeededNoise.source(seed, n), cb, ms);
             out = ms.inverseNoiseScaling(sigmas[sigmas.length - 1], out);
             return in.withSamples(FloatTensor.wrap(model.processOut(out), b, c, h, w));

@@ -1,5 +1,6 @@
 package org.easel.nodes.sd3;
 
+import ai.onnxruntime.OnnxJavaType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +25,16 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
     static final int G_WIDTH = 1280;
     static final int CONTEXT_WIDTH = 4096;
 
+    /** Deliberate mistakes in joining the encoders' states, for tests that prove the demo model notices them. */
+    public enum Corruption { NONE, SWAP_CLIP_L_AND_G, ZERO_PADDING_FIRST }
+
+    private static volatile Corruption corruption = Corruption.NONE;
+
+    /** Test-only: makes every following {@link #encode} join the states wrongly ({@code NONE} restores). */
+    public static void corruptForTest(Corruption c) {
+        corruption = c;
+    }
+
     public Conditioning encode(OnnxRuntime rt, String text) {
         FloatTensor[] l = clipL == null ? null : clip(rt, clipL, text, ClipTokenizer.Padding.END);
         FloatTensor[] g = clipG == null ? null : clip(rt, clipG, text, ClipTokenizer.Padding.ZERO);
@@ -37,8 +48,17 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
             tokens = 77;                                  // nothing at all: zeros, as ComfyUI
         }
         float[] ctx = new float[tokens * width];
-        if (l != null) copyColumns(l[0], ctx, width, 0);
-        if (g != null) copyColumns(g[0], ctx, width, L_WIDTH);
+        Corruption bad = corruption;
+        int lAt = 0, gAt = L_WIDTH;
+        if (bad == Corruption.SWAP_CLIP_L_AND_G) {
+            lAt = G_WIDTH;
+            gAt = 0;
+        } else if (bad == Corruption.ZERO_PADDING_FIRST) {
+            lAt += width - L_WIDTH - G_WIDTH;
+            gAt += width - L_WIDTH - G_WIDTH;
+        }
+        if (l != null) copyColumns(l[0], ctx, width, lAt);
+        if (g != null) copyColumns(g[0], ctx, width, gAt);
         if (t != null) t.copyTo(0, ctx, clipTokens * width, t5Tokens * width);
         float[] pooled = new float[L_WIDTH + G_WIDTH];
         if (l != null) l[1].copyTo(0, pooled, 0, Math.min(L_WIDTH, l[1].size()));
@@ -60,12 +80,8 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
         List<ClipTokenizer.WeightedChunk> chunks = tok.encodeWeighted(text, padding);
         try (OnnxRuntime.Lease lease = rt.acquire(enc.model())) {
             ModelSession s = lease.session();
-            int layers = TextEncoder.hiddenLayers(s);
-            String hidden = layers >= 1 ? "hidden_states." + (layers - 1) : "last_hidden_state";
-            String pooledName = s.outputNames().contains("text_embeds") ? "text_embeds" : "pooler_output";
-            if (!s.outputNames().contains(pooledName)) {
-                throw new NodeException(enc.model() + " has no text_embeds output (needed for SD3's pooled vector)");
-            }
+            String hidden = penultimate(enc, s);
+            String pooledName = pooledOutput(enc, s);
             float[] empty = null;
             List<float[]> states = new ArrayList<>();
             float[] pooled = null;
@@ -104,14 +120,51 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
         }
     }
 
+    /**
+     * The penultimate layer's output {@code hidden_states.(N−1)}: SD3 conditions on it, before CLIP's final
+     * layer norm, so {@code last_hidden_state} is no substitute.
+     */
+    static String penultimate(TextEncoder enc, ModelSession s) {
+        int layers = TextEncoder.hiddenLayers(s);
+        if (layers >= 1) return "hidden_states." + (layers - 1);
+        throw new NodeException(enc.model() + " (" + enc.kind() + ") has no hidden_states.N outputs. SD3 conditions on CLIP's "
+                + "penultimate hidden state, taken before the final layer norm, which last_hidden_state is not. Export the text "
+                + "encoder with all hidden states: optimum-cli export onnx of the SD3 pipeline does (it sets output_hidden_states "
+                + "for text_encoder and text_encoder_2); with torch.onnx.export, call the model with output_hidden_states=True "
+                + "and name the outputs hidden_states.0 … hidden_states.N.");
+    }
+
+    /**
+     * The pooled output: {@code text_embeds} (the projected pooled state). CLIP-L may give {@code pooler_output}
+     * instead, since SD3's CLIP-L projection is the identity; CLIP-G's projection is not, so it must have text_embeds.
+     */
+    static String pooledOutput(TextEncoder enc, ModelSession s) {
+        if (s.outputNames().contains("text_embeds")) return "text_embeds";
+        if (enc.kind() == TextEncoder.Kind.CLIP_L && s.outputNames().contains("pooler_output")) return "pooler_output";
+        throw new NodeException(enc.model() + " (" + enc.kind() + ") has no text_embeds output. SD3's pooled vector takes the "
+                + "projected pooled output of CLIP" + (enc.kind() == TextEncoder.Kind.CLIP_G ? "-G; pooler_output is unprojected" : "")
+                + ". Export the encoder as CLIPTextModelWithProjection (Optimum's clip-text-with-projection, as the SD3 "
+                + "pipeline export does) so it outputs text_embeds.");
+    }
+
     /** T5 states [1, N ≥ 77, 4096] of the prompt with weight syntax removed (ComfyUI pads to 77, never truncates). */
     private FloatTensor t5(OnnxRuntime rt, String text) {
         StringBuilder plain = new StringBuilder();
         for (PromptWeights.Segment seg : PromptWeights.parse(text)) plain.append(seg.text());
         long[] ids = t5.t5Tokenizer().encode(plain.toString(), 77, Integer.MAX_VALUE);
         try (OnnxRuntime.Lease lease = rt.acquire(t5.model())) {
-            return lease.session().run(Map.of("input_ids", ModelSession.Input.ids(ids, 1, ids.length)), "last_hidden_state")
+            ModelSession s = lease.session();
+            FloatTensor out = s.run(Map.of("input_ids", ModelSession.Input.ids(ids, 1, ids.length)), "last_hidden_state")
                     .get("last_hidden_state");
+            for (int i = 0; i < out.size(); i++) {
+                if (!Float.isFinite(out.get(i))) {
+                    boolean half = s.outputInfo("last_hidden_state").type != OnnxJavaType.FLOAT;
+                    throw new NodeException("text encoder " + t5.model() + " (T5) returned non-finite values (inf or NaN)"
+                            + (half ? ": T5-XXL overflows in " + s.outputInfo("last_hidden_state").type + ". " : ". ")
+                            + "Use a float32 T5 (export text_encoder_3 with --dtype fp32, or keep it in fp32 while the other parts are fp16).");
+                }
+            }
+            return out;
         } catch (ai.onnxruntime.OrtException e) {
             throw new NodeException("text encoder " + t5.model() + " failed: " + e.getMessage());
         }

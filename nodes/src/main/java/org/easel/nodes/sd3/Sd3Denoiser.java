@@ -17,7 +17,8 @@ import org.easel.nodes.types.FloatTensor;
  * the transformer on x for every active positive and negative conditioning entry — batched into one
  * session call per context length — turns the predicted velocity into x̂0 = x − σ·v, averages the entries
  * of each side (weighted by strength) and returns {@code uncond + cfg·(cond − uncond)}. With cfg = 1 the
- * negative side is skipped. Entries apply only inside their timestep range.
+ * negative side is skipped. Entries apply only inside their timestep range. Latents of odd height or width
+ * are padded to whole 2×2 patches for the model and its output cropped back.
  */
 public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     private final ModelSession session;
@@ -27,6 +28,8 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     private final double cfg;
     private final int batch;
     private final int[] itemShape;     // C, h, w
+    /** The transformer's patch size: SD3 patchifies the latent in 2×2 patches. */
+    static final int PATCH = 2;
     private int calls;
     /** The model input of the last call (x repeated per entry), reused between steps. */
     private float[] hidden = new float[0];
@@ -93,7 +96,12 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
 
     /** x̂0 for each entry; entries with the same context length share one session call. */
     private float[][] predict(List<Conditioning.Entry> entries, float[] x, double sigma) throws OrtException {
-        int item = itemShape[0] * itemShape[1] * itemShape[2];
+        int ch = itemShape[0], h = itemShape[1], w = itemShape[2];
+        int item = ch * h * w;
+        // the transformer patchifies 2×2 by floor division: an odd latent is padded circularly at the bottom/right
+        // to whole patches and the output cropped back (as ComfyUI's pad_to_patch_size)
+        int ph = h + h % PATCH, pw = w + w % PATCH;
+        int padded = ch * ph * pw;
         float[][] result = new float[entries.size()][];
         Map<Integer, List<Integer>> byLength = new LinkedHashMap<>();
         for (int e = 0; e < entries.size(); e++) {
@@ -105,14 +113,15 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             int len = group.getKey();
             int width = entries.get(idx.get(0)).context().dim(2);
             int pooledWidth = entries.get(idx.get(0)).pooled().dim(1);
-            if (hidden.length != n * item) hidden = new float[n * item];
+            if (hidden.length != n * padded) hidden = new float[n * padded];
             float[] t = new float[n];
             List<Conditioning.Entry> groupEntries = new ArrayList<>();
             for (int e : idx) groupEntries.add(entries.get(e));
             int r = 0;
             for (int e : idx) {
                 for (int b = 0; b < batch; b++, r++) {
-                    System.arraycopy(x, b * item, hidden, r * item, item);
+                    if (padded == item) System.arraycopy(x, b * item, hidden, r * item, item);
+                    else padCircular(x, b * item, hidden, r * padded, ch, h, w, ph, pw);
                     t[r] = (float) sampling.timestep(sigma);
                 }
             }
@@ -122,7 +131,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
                 condTensors.put(groupEntries, cond);
             }
             Map<String, ModelSession.Input> in = new LinkedHashMap<>();
-            in.put("hidden_states", ModelSession.Input.of(hidden, n, itemShape[0], itemShape[1], itemShape[2]));
+            in.put("hidden_states", ModelSession.Input.of(hidden, n, ch, ph, pw));
             in.put("timestep", ModelSession.Input.of(t, n));
             Map<String, ai.onnxruntime.OnnxTensor> pre = Map.of("encoder_hidden_states", cond[0], "pooled_projections", cond[1]);
             String outName = session.outputNames().iterator().next();
@@ -130,7 +139,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             int vsize;
             ModelSession.OutputBuffer ob = outputs.get(n);
             if (ob == null && !outputs.containsKey(n)) {
-                ob = session.outputBuffer(outName, n, itemShape[0], itemShape[1], itemShape[2]);
+                ob = session.outputBuffer(outName, n, ch, ph, pw);
                 outputs.put(n, ob);
             }
             if (ob != null) {
@@ -147,21 +156,43 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             if (vel.length < vsize) vel = new float[vsize];
             vb.get(0, vel, 0, vsize);                  // one bulk copy; the loop below then vectorises
             if (vsize != hidden.length) {
-                throw new NodeException("the transformer returned " + vsize + " values for " + n + " latents of " + itemShape[0] + "×"
-                        + itemShape[1] + "×" + itemShape[2]);
+                throw new NodeException("the transformer returned " + vsize + " values for " + n + " latents of " + ch + "×"
+                        + ph + "×" + pw);
             }
             r = 0;
             for (int e : idx) {
                 float[] d = new float[batch * item];
                 for (int b = 0; b < batch; b++, r++) {
-                    int off = r * item;
+                    int off = r * padded;
                     int xo = b * item;
-                    for (int i = 0; i < item; i++) d[xo + i] = x[xo + i] - sf * vel[off + i];
+                    if (padded == item) {
+                        for (int i = 0; i < item; i++) d[xo + i] = x[xo + i] - sf * vel[off + i];
+                    } else {
+                        for (int c = 0; c < ch; c++) {
+                            for (int y = 0; y < h; y++) {
+                                int src = off + (c * ph + y) * pw;
+                                int dst = xo + (c * h + y) * w;
+                                for (int i = 0; i < w; i++) d[dst + i] = x[dst + i] - sf * vel[src + i];
+                            }
+                        }
+                    }
                 }
                 result[e] = d;
             }
         }
         return result;
+    }
+
+    /** Copies one [C,h,w] latent into a [C,ph,pw] one, wrapping rows and columns around past the bottom/right edge. */
+    static void padCircular(float[] src, int so, float[] dst, int dOff, int ch, int h, int w, int ph, int pw) {
+        for (int c = 0; c < ch; c++) {
+            for (int y = 0; y < ph; y++) {
+                int s = so + (c * h + y % h) * w;
+                int d = dOff + (c * ph + y) * pw;
+                System.arraycopy(src, s, dst, d, w);
+                for (int i = w; i < pw; i++) dst[d + i] = src[s + i % w];
+            }
+        }
     }
 
     /** [n,L,W] context and [n,P] pooled tensors for a group of entries, each repeated over the batch. */

@@ -12,8 +12,8 @@ import org.easel.nodes.text.T5Tokenizer;
 
 /**
  * One text encoder of an SD3 checkpoint: its ONNX file, its tokenizer folder and its kind, told apart by
- * the model's outputs (CLIP-L: 768 wide, {@code hidden_states.0..12}; CLIP-G: 1280, {@code ..32}; T5: only
- * {@code last_hidden_state}, 4096 wide).
+ * the model's outputs (CLIP-L: 768 wide, {@code hidden_states.0..12}; CLIP-G: 1280, {@code ..32}; both with a
+ * pooled output; T5: only {@code last_hidden_state}, 4096 wide).
  */
 public record TextEncoder(Kind kind, Path model, Path tokenizer) {
     public enum Kind { CLIP_L, CLIP_G, T5 }
@@ -25,14 +25,19 @@ public record TextEncoder(Kind kind, Path model, Path tokenizer) {
         try (OnnxRuntime.Lease lease = rt.acquire(model)) {
             ModelSession s = lease.session();
             int layers = hiddenLayers(s);
+            boolean pooled = s.outputNames().contains("text_embeds") || s.outputNames().contains("pooler_output");
             Kind kind;
-            if (layers < 0) {
+            if (layers < 0 && !pooled) {
                 if (!s.outputNames().contains("last_hidden_state")) {
                     throw new NodeException(model + " is not a text encoder: it has no last_hidden_state or hidden_states outputs");
                 }
                 kind = Kind.T5;
             } else {
-                long width = s.outputInfo("hidden_states.0").getShape()[2];
+                // a CLIP (it has a pooled output); one exported without hidden states is told apart by its width
+                // here and rejected with the export advice when it encodes
+                String states = layers >= 0 ? "hidden_states.0" : "last_hidden_state";
+                long[] shape = s.outputNames().contains(states) ? s.outputInfo(states).getShape() : new long[0];
+                long width = shape.length == 3 ? shape[2] : -1;
                 kind = width == 1280 || layers >= 24 ? Kind.CLIP_G : Kind.CLIP_L;
             }
             return new TextEncoder(kind, model, tokenizerDir);

@@ -78,6 +78,42 @@ class DemoModelsTest {
         }
     }
 
+    /** A models folder holding the first demo (no version in model_index.json) gets the current one, every part of it. */
+    @Test
+    void anOlderCachedDemoIsRegenerated() throws Exception {
+        Path dir = Files.createTempDirectory("easel-demo-old");
+        try {
+            DemoModels.ensure(dir);
+            Path index = dir.resolve(DemoModels.CHECKPOINT).resolve("model_index.json");
+            Path transformer = dir.resolve(DemoModels.DIFFUSION_MODEL).resolve("model.onnx");
+            byte[] current = Files.readAllBytes(transformer);
+            // as the version-1 demo left it: no version marker, a different transformer
+            Files.writeString(index, Files.readString(index).replace("\"_easel_demo_version\" : " + DemoModels.VERSION + ",", ""));
+            assertEquals(0, DemoModels.installedVersion(index));
+            Files.write(transformer, new byte[]{1, 2, 3});
+            DemoModels.ensure(dir);
+            assertEquals(DemoModels.VERSION, DemoModels.installedVersion(index));
+            assertTrue(java.util.Arrays.equals(current, Files.readAllBytes(transformer)), "the separate diffusion model is replaced too");
+            try (Stream<Path> s = Files.list(dir)) {
+                assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".easel-demo-")), "staging left behind");
+            }
+        } finally {
+            DemoTestSupport.deleteQuietly(dir);
+        }
+    }
+
+    @Test
+    void configsDescribeTheDemoAsItIs() throws Exception {
+        Path ck = DemoModels.checkpointDir(DemoTestSupport.modelsDir());
+        for (String part : List.of("transformer", "text_encoder", "text_encoder_2", "text_encoder_3", "vae_decoder")) {
+            String cfg = Files.readString(ck.resolve(part).resolve("config.json"));
+            assertTrue(cfg.contains("_easel_demo_description"), part);
+            for (String claim : List.of("num_attention_heads", "\"num_layers\"", "intermediate_size", "block_out_channels", "d_ff")) {
+                assertTrue(!cfg.contains(claim), part + " claims " + claim + " the demo graph does not have");
+            }
+        }
+    }
+
     @Test
     void fp16VariantHasFloat16Io() throws Exception {
         Path dir = Files.createTempDirectory("easel-demo-fp16");

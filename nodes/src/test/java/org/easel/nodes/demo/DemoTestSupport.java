@@ -83,11 +83,29 @@ final class DemoTestSupport {
         return p;
     }
 
-    /** Runs the transformer on [B,16,h,w] latents. */
+    /**
+     * The context [B,2,4096] a correct SD3 join gives for the position words counted in each item's pooled vector
+     * (its CLIP-L half): a CLIP row with CLIP-L's and CLIP-G's codes, and a T5 row with T5's.
+     */
+    static float[] contextFor(float[] pooled, int b) {
+        int w = DemoGraphs.T5_WIDTH;
+        float[] ctx = new float[b * 2 * w];
+        for (int i = 0; i < b; i++) {
+            for (int p = 0; p < 3; p++) {
+                float n = pooled[i * DemoGraphs.POOLED_WIDTH + DemoVocabulary.attributeOf(DemoVocabulary.POSITIONS.get(p))];
+                ctx[(i * 2) * w + DemoGraphs.CLIP_L_CODE[p]] = n;
+                ctx[(i * 2) * w + DemoGraphs.CLIP_L_WIDTH + DemoGraphs.CLIP_G_CODE[p]] = n;
+                ctx[(i * 2 + 1) * w + DemoGraphs.T5_CODE[p]] = n;
+            }
+        }
+        return ctx;
+    }
+
+    /** Runs the transformer on [B,16,h,w] latents, with the context of the position words in {@code pooled}. */
     static float[] transformer(float[] x, int b, int h, int w, float[] pooled, float[] timesteps) throws Exception {
         Map<String, OnnxTensor> in = new HashMap<>();
         in.put("hidden_states", floats(x, b, 16, h, w));
-        in.put("encoder_hidden_states", floats(new float[b * 4 * DemoGraphs.T5_WIDTH], b, 4, DemoGraphs.T5_WIDTH));
+        in.put("encoder_hidden_states", floats(contextFor(pooled, b), b, 2, DemoGraphs.T5_WIDTH));
         in.put("pooled_projections", floats(pooled, b, DemoGraphs.POOLED_WIDTH));
         in.put("timestep", floats(timesteps, b));
         return run1(session("transformer/model.onnx"), in, "out_hidden_states");

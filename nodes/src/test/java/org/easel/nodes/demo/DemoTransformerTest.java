@@ -42,9 +42,13 @@ class DemoTransformerTest {
         double max = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < K; k++) {
             double prior = 0;
-            for (int attr : DemoVocabulary.componentAttributes(k)) {
+            int[] attrs = DemoVocabulary.componentAttributes(k);
+            for (int attr : new int[] {attrs[0], attrs[1]}) {         // colour and shape from the pooled vector
                 prior += 0.5 * pooled[attr] + 0.5 * pooled[DemoGraphs.CLIP_L_WIDTH + attr];
             }
+            // position from the context DemoTestSupport builds: each encoder's code carries the word count
+            double n = pooled[attrs[2]];
+            prior += (DemoGraphs.W_CLIP_L + DemoGraphs.W_CLIP_G + DemoGraphs.W_T5) * n;
             double d = 0;
             for (int i = 0; i < x.length; i++) {
                 double e = x[i] - a * mu[k][i];

@@ -205,7 +205,7 @@ class ConditioningTest {
                 "a yellow shape on the right");
         assertEquals(0.0, a.meanAbsDiff(b), "loader-by-parts picture == checkpoint picture");
 
-        // DualCLIPLoader (no T5): the demo transformer reads only the pooled vector, so the picture is the same too
+        // DualCLIPLoader (no T5): the position words are still in CLIP's states, so the picture is the same
         ObjectNode dual = parts.deepCopy();
         Pipeline.node(dual, "11", "DualCLIPLoader", "clip_name1", "easel-tiny-clip-l", "clip_name2", "easel-tiny-clip-g", "type", "sd3");
         Pipeline.inputs(dual, "9").put("filename_prefix", "dual");
@@ -263,8 +263,8 @@ class ConditioningTest {
         Picture m = pipe.picture(mixed);
         double diff = one.meanAbsDiff(m);
         System.out.printf("combined 154 + 231 + 77 token positives vs one: mean abs diff %.6f%n", diff);
-        // the demo transformer reads only the pooled vectors, which are equal: the same picture up to float rounding
-        assertTrue(diff < 0.001, "same pooled vectors → same picture: " + diff);
+        // the same words in every entry (weaker position evidence without T5): the same picture up to float rounding
+        assertTrue(diff < 0.001, "same words → same picture: " + diff);
     }
 
     /** ComfyUI's SD3 negative: the empty prompt for the first 10%, zeroed out after; the picture stays clean. */
