@@ -63,7 +63,7 @@ final class WorkflowRoutes {
 
     private WorkflowFiles.Loaded load(RoutingContext ctx, String name) throws WorkflowException {
         Buffer b = JsonBody.of(ctx);
-        if (b.length() == 0) throw new WorkflowException(name + " is empty: send the file as the request body");
+        if (b == null || b.length() == 0) throw new WorkflowException(name + " is empty: send the file as the request body");
         return files.read(b.getBytes(), name);
     }
 
