@@ -28,7 +28,8 @@ import org.easel.nodes.script.CustomNodes;
 import org.easel.nodes.script.ScriptLimits;
 
 /**
- * Easel for Java programs: validates and runs workflows (ComfyUI API format) with the node library.
+ * Easel for Java programs: validates and runs workflows (ComfyUI API JSON, editor JSON, or a PNG with the
+ * workflow embedded) with the node library.
  * <pre>{@code
  * try (Easel easel = Easel.builder().home(dir).device("auto").build()) {
  *     RunResult r = easel.run(Path.of("workflows/text-to-image.json"), Map.of("6.text", "a blue square"), listener);
@@ -85,13 +86,16 @@ public final class Easel implements AutoCloseable {
     public Validation validate(Path workflow, Map<String, String> sets) {
         Path file = workflow.isAbsolute() || Files.exists(workflow) ? workflow : home.resolve(workflow);
         try {
-            return validateTree(WorkflowFile.read(file), sets, null);
-        } catch (WorkflowFile.WorkflowException e) {
+            return validateTree(WorkflowFile.read(file, registry), sets, null);
+        } catch (WorkflowFile.FileProblem e) {
             return Validation.failed(e.problem);
         }
     }
 
-    /** Validates a prompt (API format, or a {@code /prompt} body holding one) after applying overrides to a copy. */
+    /**
+     * Validates a prompt (API format, a {@code /prompt} body holding one, or an editor workflow, converted) after
+     * applying overrides to a copy.
+     */
     public Validation validate(JsonNode prompt, Map<String, String> sets) {
         return validate(prompt, sets, null);
     }
@@ -102,18 +106,27 @@ public final class Easel implements AutoCloseable {
      */
     public Validation validate(JsonNode prompt, Map<String, String> sets, Collection<String> partialTargets) {
         try {
-            ObjectNode tree = WorkflowFile.apiPrompt(prompt, "the prompt");
-            return validateTree(sets == null || sets.isEmpty() ? tree : tree.deepCopy(), sets, partialTargets);
-        } catch (WorkflowFile.WorkflowException e) {
+            WorkflowFile.Opened opened = WorkflowFile.apiPrompt(prompt, "the prompt", registry);
+            if (sets != null && !sets.isEmpty()) {
+                opened = new WorkflowFile.Opened(opened.prompt().deepCopy(), opened.workflow(), opened.warnings());
+            }
+            return validateTree(opened, sets, partialTargets);
+        } catch (WorkflowFile.FileProblem e) {
             return Validation.failed(e.problem);
         }
     }
 
-    private Validation validateTree(ObjectNode tree, Map<String, String> sets, Collection<String> partialTargets)
-            throws WorkflowFile.WorkflowException {
-        if (sets != null && !sets.isEmpty()) WorkflowFile.applySet(tree, sets, registry);
-        Prompt prompt = WorkflowFile.parse(tree);
-        return Validation.of(prompt, new Validator(registry, env).validate(prompt, partialTargets));
+    /**
+     * Applies the overrides and validates. The file's editor workflow is kept for saved pictures only when no
+     * override changed the prompt (else SaveImage makes the workflow from the prompt that ran).
+     */
+    private Validation validateTree(WorkflowFile.Opened opened, Map<String, String> sets, Collection<String> partialTargets)
+            throws WorkflowFile.FileProblem {
+        boolean changed = sets != null && !sets.isEmpty();
+        if (changed) WorkflowFile.applySet(opened.prompt(), sets, registry);
+        Prompt prompt = WorkflowFile.parse(opened.prompt());
+        return Validation.of(prompt, new Validator(registry, env).validate(prompt, partialTargets),
+                changed ? null : opened.workflow(), opened.warnings());
     }
 
     // ---- running -------------------------------------------------------------------------------------
@@ -123,14 +136,14 @@ public final class Easel implements AutoCloseable {
         return runValidated(validate(workflow, sets), listener);
     }
 
-    /** Validates and runs a prompt (API format) with overrides applied to a copy. */
+    /** Validates and runs a prompt (API format or editor workflow) with overrides applied to a copy. */
     public RunResult run(JsonNode prompt, Map<String, String> sets, ExecutionListener listener) {
         return runValidated(validate(prompt, sets), listener);
     }
 
     private RunResult runValidated(Validation v, ExecutionListener listener) {
         String id = UUID.randomUUID().toString();
-        return v.runnable() ? run(v, id, null, listener) : RunResult.invalid(id, v);
+        return v.runnable() ? run(v, id, v.extraData(), listener) : RunResult.invalid(id, v);
     }
 
     /**

@@ -1,98 +1,86 @@
 package org.easel;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
-import org.easel.engine.Json;
 import org.easel.engine.Node;
 import org.easel.engine.NodeRegistry;
 import org.easel.engine.prompt.Prompt;
 import org.easel.engine.prompt.PromptFormatException;
 import org.easel.engine.schema.InputSpec;
+import org.easel.engine.workflow.WorkflowException;
+import org.easel.engine.workflow.WorkflowFiles;
 
-/** Reads a workflow file (ComfyUI API format) and applies {@code NODE_ID.INPUT → VALUE} overrides. */
+/** Reads a workflow file (API JSON, editor JSON or PNG) and applies {@code NODE_ID.INPUT → VALUE} overrides. */
 final class WorkflowFile {
     private WorkflowFile() {}
 
     /** A problem with the file or an override, reported to the user as one line. */
-    static final class WorkflowException extends Exception {
+    static final class FileProblem extends Exception {
         final Problem problem;
 
-        WorkflowException(String message) { this(new Problem(null, null, null, "invalid_workflow", message, null)); }
+        FileProblem(String message) { this(new Problem(null, null, null, "invalid_workflow", message, null)); }
 
-        WorkflowException(Problem problem) {
+        FileProblem(Problem problem) {
             super(problem.message());
             this.problem = problem;
         }
     }
 
-    static ObjectNode read(Path file) throws WorkflowException {
-        String text;
+    /**
+     * A workflow opened for running: the API prompt, the editor workflow the file carried (editor JSON, a PNG's
+     * {@code workflow} chunk or a {@code /prompt} body's {@code extra_pnginfo}; null for plain API JSON), and what
+     * converting an editor workflow had to tolerate.
+     */
+    record Opened(ObjectNode prompt, JsonNode workflow, List<String> warnings) {}
+
+    /** Reads API JSON, editor (UI) JSON, or a PNG with ComfyUI's {@code prompt}/{@code workflow} chunks. */
+    static Opened read(Path file, NodeRegistry registry) throws FileProblem {
         try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new WorkflowException("no such file: " + file);
-        } catch (IOException e) {
-            throw new WorkflowException("cannot read " + file + ": " + e.getMessage());
+            return opened(new WorkflowFiles(registry).read(file), file.toString());
+        } catch (WorkflowException e) {
+            throw new FileProblem(problem(e));
         }
-        JsonNode tree;
+    }
+
+    /** The prompt in {@code tree}: API JSON, a {@code /prompt} request body holding one, or editor JSON (converted). */
+    static Opened apiPrompt(JsonNode tree, String source, NodeRegistry registry) throws FileProblem {
         try {
-            tree = Json.parse(text);
-        } catch (JsonProcessingException e) {
-            throw new WorkflowException(file + " is not valid JSON" + where(e) + ": " + jsonReason(e));
+            return opened(new WorkflowFiles(registry).read(tree, source), source);
+        } catch (WorkflowException e) {
+            throw new FileProblem(problem(e));
         }
-        return apiPrompt(tree, file.toString());
     }
 
-    /** {@code  at line L, column C} of a JSON syntax error, when Jackson knows it. */
-    static String where(JsonProcessingException e) {
-        JsonLocation loc = e.getLocation();
-        return loc == null || loc.getLineNr() < 1 ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+    private static Opened opened(WorkflowFiles.Loaded loaded, String source) throws WorkflowException {
+        ObjectNode prompt = loaded.prompt();
+        if (prompt.isEmpty()) throw new WorkflowException(source + " has no nodes to run");
+        return new Opened(prompt, loaded.hasWorkflow() ? loaded.workflow().json() : null, loaded.warnings());
     }
 
-    /** Jackson's reason in one line, with a plain word for a file that stops in the middle. */
-    static String jsonReason(JsonProcessingException e) {
-        String m = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().split("\n")[0];
-        if (m.contains("end-of-input")) return "the text ends in the middle of a value (is the file cut off?)";
-        return m;
-    }
-
-    /** The API-format prompt in {@code tree} (a prompt, or a {@code /prompt} request body holding one). */
-    static ObjectNode apiPrompt(JsonNode tree, String source) throws WorkflowException {
-        if (tree == null || !tree.isObject()) throw new WorkflowException(source + ": a workflow must be a JSON object");
-        if (tree.has("nodes") && tree.get("nodes").isArray() && tree.has("links")) {
-            throw new WorkflowException(source + " is an editor (UI) workflow; export it in API format "
-                    + "(\"Save (API)\" / \"Export (API)\") to run it");
-        }
-        if (tree.has("prompt") && tree.get("prompt").isObject() && !tree.has("class_type")) {
-            tree = tree.get("prompt");          // a /prompt request body
-        }
-        return (ObjectNode) tree;
+    private static Problem problem(WorkflowException e) {
+        return new Problem(e.nodeId(), null, e.field(), "invalid_workflow", e.getMessage(), null);
     }
 
     /**
      * Applies {@code NODE_ID.INPUT → VALUE}; the value stays text and is coerced by the input's declared type
      * when the prompt is validated.
      */
-    static void applySet(ObjectNode prompt, Map<String, String> sets, NodeRegistry registry) throws WorkflowException {
+    static void applySet(ObjectNode prompt, Map<String, String> sets, NodeRegistry registry) throws FileProblem {
         for (Map.Entry<String, String> s : sets.entrySet()) {
             String key = s.getKey();
             int dot = key.lastIndexOf('.');
             if (dot <= 0 || dot == key.length() - 1) {
-                throw new WorkflowException(new Problem(null, null, null, "bad_override",
+                throw new FileProblem(new Problem(null, null, null, "bad_override",
                         "an override is named NODE_ID.INPUT, not '" + key + "'", null));
             }
             String id = key.substring(0, dot);
             String input = key.substring(dot + 1);
             JsonNode node = prompt.get(id);
             if (node == null || !node.isObject()) {
-                throw new WorkflowException(new Problem(id, null, input, "bad_override",
+                throw new FileProblem(new Problem(id, null, input, "bad_override",
                         key + ": there is no node '" + id + "' in the workflow", null));
             }
             String classType = node.path("class_type").asText(null);
@@ -100,12 +88,12 @@ final class WorkflowFile {
             if (type != null) {
                 InputSpec spec = type.schema().input(input);
                 if (spec == null) {
-                    throw new WorkflowException(new Problem(id, classType, input, "bad_override",
+                    throw new FileProblem(new Problem(id, classType, input, "bad_override",
                             key + ": node " + id + " (" + classType + ") has no input '" + input
                             + "'; its inputs are " + type.schema().inputs().keySet(), null));
                 }
                 if (!spec.isPrimitive() && !"*".equals(spec.type())) {
-                    throw new WorkflowException(new Problem(id, classType, input, "bad_override",
+                    throw new FileProblem(new Problem(id, classType, input, "bad_override",
                             key + ": input '" + input + "' of node " + id + " is a " + spec.type() + " link, not a value", null));
                 }
             }
@@ -115,11 +103,11 @@ final class WorkflowFile {
         }
     }
 
-    static Prompt parse(ObjectNode tree) throws WorkflowException {
+    static Prompt parse(ObjectNode tree) throws FileProblem {
         try {
             return Prompt.of(tree);
         } catch (PromptFormatException e) {
-            throw new WorkflowException(e.getMessage());
+            throw new FileProblem(e.getMessage());
         }
     }
 }

@@ -129,9 +129,15 @@ public final class CommonOptions {
      * engine for nodes the workflow does not use costs every run start-up time.
      */
     static Path besideWorkflow(Path workflow, NodeRegistry builtIn) {
+        Path folder = besideWorkflow(workflow);
+        if (folder == null || !Files.isDirectory(folder)) return null;
+        return usesUnknownTypes(workflow, builtIn) ? folder : null;
+    }
+
+    /** The {@code custom_nodes} folder beside a workflow file. */
+    static Path besideWorkflow(Path workflow) {
         Path parent = workflow.toAbsolutePath().normalize().getParent();
-        if (parent == null || !Files.isDirectory(parent.resolve("custom_nodes"))) return null;
-        return usesUnknownTypes(workflow, builtIn) ? parent.resolve("custom_nodes") : null;
+        return parent == null ? null : parent.resolve("custom_nodes");
     }
 
     /** Whether a workflow (API or editor format) names a type not in {@code registry}; true when unsure. */

@@ -8,7 +8,7 @@ import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code easel} command: run, validate, nodes, serve, models, bench. */
+/** The {@code easel} command: run, validate, convert, nodes, serve, models, bench. */
 @Command(name = "easel", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Easel: node-graph workflows for image generation on the JVM (ComfyUI-compatible).",
         subcommands = CommandLine.HelpCommand.class)
@@ -38,6 +38,7 @@ public final class Main implements Runnable {
         Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
         commands.put("run", RunCommand::new);
         commands.put("validate", ValidateCommand::new);
+        commands.put("convert", ConvertCommand::new);
         commands.put("nodes", NodesCommand::new);
         commands.put("bench", BenchCommand::new);
         commands.put("serve", ServeCommand::new);

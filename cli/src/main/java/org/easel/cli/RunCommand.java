@@ -25,10 +25,10 @@ import picocli.CommandLine.Parameters;
 
 /** {@code easel run FILE}: validates and runs a workflow headless, then prints where outputs went. */
 @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Run a workflow (ComfyUI API format) headless.",
+        description = {"Run a workflow headless: API JSON, editor (UI) JSON, or a PNG with an embedded workflow.",
                 "Exit codes: 0 success, 1 execution error, 2 invalid workflow or usage, 130 interrupted."})
 final class RunCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file in ComfyUI API format.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file: API JSON, editor JSON or PNG.")
     Path file;
 
     @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE",
@@ -99,7 +99,7 @@ final class RunCommand implements Callable<Integer> {
         try {
             printer.starting();
             long t0 = System.nanoTime();
-            RunResult r = easel.run(v, UUID.randomUUID().toString(), null, printer);
+            RunResult r = easel.run(v, UUID.randomUUID().toString(), v.extraData(), printer);
             printer.endLine();
             if (r.status() == RunResult.Status.INTERRUPTED || cancelled.get()) {
                 List<Path> saved = r.images().stream().map(RunResult.SavedFile::path).toList();
@@ -175,6 +175,7 @@ final class RunCommand implements Callable<Integer> {
      * problem by node and input, skipped outputs under {@code skipping}. @return whether something can run
      */
     static boolean report(Path file, Validation v, String skipping) {
+        v.warnings().forEach(w -> System.err.println("warning: " + w));
         if (v.prompt() == null) {
             Problem p = v.problems().get(0);
             System.err.println("error: " + ("bad_override".equals(p.type()) ? "--set " : "") + p.message());

@@ -18,9 +18,9 @@ import picocli.CommandLine.Parameters;
 
 /** {@code easel validate FILE}: reports validation errors without executing anything. */
 @Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Check a workflow (API format) without running it. Exit code 0 when valid, 2 when not.")
+        description = "Check a workflow (API JSON, editor JSON or PNG) without running it. Exit code 0 when valid, 2 when not.")
 final class ValidateCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file in ComfyUI API format.")
+    @Parameters(index = "0", paramLabel = "FILE", description = "Workflow file: API JSON, editor JSON or PNG.")
     Path file;
 
     @Option(names = "--set", paramLabel = "NODE_ID.INPUT=VALUE", description = "Override an input value.")

@@ -11,16 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.easel.engine.Json;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
-class CliTest extends CapturedConsole {
+class CliTest extends CliHarness {
     static final Path BASIC = Path.of("..", "workflows", "basic-math.json").toAbsolutePath().normalize();
-
-    @TempDir
-    Path home;
-
-    @Override
-    Path home() { return home; }
 
     @Test
     void benchSd3BlockRejectsBadSizesAndIsListed() {
@@ -109,7 +102,7 @@ class CliTest extends CapturedConsole {
         Path ui = home.resolve("ui.json");
         Files.writeString(ui, "{\"nodes\": [], \"links\": []}");
         assertEquals(2, run("run", ui.toString()));
-        assertTrue(err().contains("editor (UI) workflow"), err());
+        assertTrue(err().contains("has no nodes to run"), err());
     }
 
     @Test

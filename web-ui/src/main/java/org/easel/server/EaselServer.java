@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,9 @@ public final class EaselServer implements AutoCloseable {
     public synchronized EaselServer start() throws Exception {
         token = config.effectiveToken();
         for (Path p : List.of(env.inputDir(), env.outputDir(), env.tempDir(), env.userDir())) Files.createDirectories(p);
-        try (InputStream in = EaselServer.class.getResourceAsStream("index.html")) {
+        // the editor's bundle (built by the frontend module into webroot/), else the API overview page
+        InputStream editor = EaselServer.class.getClassLoader().getResourceAsStream("webroot/index.html");
+        try (InputStream in = editor != null ? editor : EaselServer.class.getResourceAsStream("index.html")) {
             indexHtml = in == null ? "<!doctype html><title>Easel</title>".getBytes(StandardCharsets.UTF_8) : in.readAllBytes();
         }
         store = new Store(env.userDir().resolve(config.dbFileName));
@@ -147,7 +150,10 @@ public final class EaselServer implements AutoCloseable {
         ExtraRoutes extraRoutes = new ExtraRoutes(env, workflows, logs, replies);
         r.get("/").handler(this::index);
         r.get("/index.html").handler(this::index);
+        r.get("/assets/*").handler(StaticHandler.create("webroot/assets").setMaxAgeSeconds(86400 * 365L));
+        WorkflowRoutes workflowRoutes = new WorkflowRoutes(registry);
         for (String p : PREFIXES) {
+            workflowRoutes.mount(r, p, jsonBody);
             r.get(p + "/ws").handler(this::webSocket);
             queueRoutes.mount(r, p, jsonBody);
             fileRoutes.mount(r, p, uploadBody);
@@ -167,7 +173,7 @@ public final class EaselServer implements AutoCloseable {
 
     private void index(RoutingContext ctx) {
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8")
-                .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")
+                .putHeader("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' blob: data:; frame-ancestors 'none'")
                 .end(Buffer.buffer(indexHtml));
     }
 

@@ -312,7 +312,8 @@ class SecurityTest {
         Harness.Resp index = h.get("/");
         assertEquals(200, index.status());
         assertTrue(index.header("Content-Type").startsWith("text/html"));
-        assertTrue(index.body().contains("/prompt"));
+        assertTrue(index.body().contains("<div id=\"root\">"), "the editor's page");
+        assertTrue(index.header("Content-Security-Policy").contains("img-src 'self' blob:"), "live previews are blob: images");
         assertNotEquals(0, h.get("/prompt").json().at("/exec_info").size());
     }
 }

@@ -1,6 +1,7 @@
 package org.easel.nodes.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,13 +9,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.easel.engine.Environment;
 import org.easel.engine.Node;
 import org.easel.engine.NodeContext;
 import org.easel.engine.NodeInputs;
 import org.easel.engine.NodeOutput;
+import org.easel.engine.NodeRegistry;
 import org.easel.engine.schema.InputSpec;
 import org.easel.engine.schema.NodeSchema;
 import org.easel.engine.schema.Types;
+import org.easel.engine.workflow.WorkflowConverter;
+import org.easel.engine.workflow.WorkflowException;
 import org.easel.nodes.codec.ImageConvert;
 import org.easel.nodes.codec.PngWriter;
 import org.easel.nodes.codec.PythonJson;
@@ -52,7 +57,7 @@ public class SaveImage implements Node {
         } catch (IllegalArgumentException e) {
             throw in.error("filename_prefix", e.getMessage());
         }
-        Map<String, String> text = metadata(in);
+        Map<String, String> text = metadata(in, ctx.env());
         List<Map<String, Object>> ui = new ArrayList<>();
         for (int i = 0; i < b; i++) {
             BufferedImage img = ImageConvert.toBufferedImage(images, i);
@@ -67,8 +72,12 @@ public class SaveImage implements Node {
         return ui;
     }
 
-    /** ComfyUI's chunks: {@code prompt} (the API JSON), then each {@code extra_pnginfo} key (e.g. {@code workflow}). */
-    static Map<String, String> metadata(NodeInputs in) {
+    /**
+     * ComfyUI's chunks: {@code prompt} (the API JSON), then each {@code extra_pnginfo} key (e.g. {@code workflow}).
+     * A run without an editor workflow (API JSON from the command line or a script) gets one made from the
+     * prompt, so every saved picture opens in the editor.
+     */
+    static Map<String, String> metadata(NodeInputs in, Environment env) {
         Object prompt = in.get("prompt");
         Object extra = in.get("extra_pnginfo");
         Map<String, String> extraJson = new LinkedHashMap<>();
@@ -78,6 +87,19 @@ public class SaveImage implements Node {
                 extraJson.put(f.getKey(), PythonJson.dumps(f.getValue()));
             }
         }
+        if (!extraJson.containsKey("workflow") && prompt instanceof ObjectNode p) {
+            try {
+                WorkflowConverter converter = env.service(WorkflowConverter.class, () -> new WorkflowConverter(registry(env)));
+                extraJson.put("workflow", PythonJson.dumps(converter.toWorkflow(p.deepCopy()).json()));
+            } catch (WorkflowException ex) {
+                // a prompt the editor format cannot express: the picture keeps its prompt chunk only
+            }
+        }
         return PngWriter.comfyMetadata(prompt instanceof JsonNode p ? PythonJson.dumps(p) : null, extraJson);
+    }
+
+    private static NodeRegistry registry(Environment env) {
+        NodeRegistry shared = env.serviceIfPresent(NodeRegistry.class);
+        return shared != null ? shared : NodeRegistry.load(SaveImage.class.getClassLoader());
     }
 }

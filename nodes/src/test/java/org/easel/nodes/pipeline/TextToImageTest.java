@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
 import org.easel.engine.Json;
+import org.easel.engine.NodeRegistry;
 import org.easel.engine.exec.ExecutionResult;
+import org.easel.engine.workflow.UiWorkflow;
+import org.easel.engine.workflow.WorkflowConverter;
 import org.easel.nodes.codec.PngChunks;
 import org.easel.nodes.pipeline.Pipeline.Picture;
 import org.junit.jupiter.api.BeforeAll;
@@ -181,13 +184,15 @@ class TextToImageTest {
         Pipeline.assertJsonEquals(prompt, Json.parse(text.get("prompt")));
         Pipeline.assertJsonEquals(workflow, Json.parse(text.get("workflow")));
 
-        // without extra_pnginfo: prompt only; the counter goes on
+        // without extra_pnginfo: an editor workflow made from the prompt; the counter goes on
         Pipeline.inputs(prompt, "3").put("seed", 6);
         Path second = pipe.saved(pipe.run(prompt), "9").get(0);
         assertEquals("meta_00002_.png", second.getFileName().toString());
         Map<String, String> text2 = PngChunks.readText(second);
         Pipeline.assertJsonEquals(prompt, Json.parse(text2.get("prompt")));
-        assertFalse(text2.containsKey("workflow"), text2.keySet().toString());
+        ObjectNode back = new WorkflowConverter(NodeRegistry.load()).toPrompt(UiWorkflow.parse(text2.get("workflow")));
+        assertEquals(Pipeline.inputs(prompt, "3").get("seed"), back.get("3").get("inputs").get("seed"));
+        prompt.fieldNames().forEachRemaining(id -> assertEquals(prompt.get(id).get("class_type"), back.get(id).get("class_type"), id));
     }
 
     @Test
