@@ -87,7 +87,7 @@ class WorkflowFormatsCliTest extends CliHarness {
     }
 
     private static Path savedPath(String stdout) {
-        Matcher m = Pattern.compile("Saved (.*\\.png)").matcher(stdout);
+        Matcher m = Pattern.compile("(?m)^(?:Saved )?(.*\\.png)$").matcher(stdout);     // --quiet: the bare path
         assertTrue(m.find(), stdout);
         return Path.of(m.group(1).trim());
     }
