@@ -35,7 +35,9 @@ final class NodesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (Easel easel = common.builder().prepare(false).build()) {
+        // the custom nodes folder, and the example script nodes shipped in <home>/workflows/custom_nodes
+        try (Easel easel = common.builder().prepare(false)
+                .extraCustomNodes(CommonOptions.home().resolve("workflows").resolve("custom_nodes")).build()) {
             easel.customNodes().failures().forEach((file, why) -> System.err.println("custom nodes: failed to load " + file + ": " + why));
             return show(easel.registry(), easel.environment());
         }

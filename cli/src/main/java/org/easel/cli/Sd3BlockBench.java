@@ -11,6 +11,8 @@ import java.util.stream.Stream;
 import org.easel.nodes.onnx.ModelSession;
 import org.easel.nodes.onnx.OnnxRuntime;
 import org.easel.nodes.sd3.MmditBlocks;
+import ai.onnxruntime.OrtEnvironment;
+import java.util.Arrays;
 
 /**
  * {@code easel bench sd3-block}: what SD 3.5 Medium's transformer costs on this machine. Runs real-size MMDiT-X
@@ -37,7 +39,7 @@ final class Sd3BlockBench {
 
             try (OnnxRuntime rt = new OnnxRuntime(device, null, Long.MAX_VALUE)) {
                 System.out.printf("device %s, %d cores, ONNX Runtime %s, %d warm-up + %d timed iterations%n", rt.device(),
-                        Runtime.getRuntime().availableProcessors(), ai.onnxruntime.OrtEnvironment.getEnvironment().getVersion(),
+                        Runtime.getRuntime().availableProcessors(), OrtEnvironment.getEnvironment().getVersion(),
                         warmup, iterations);
                 Random r = new Random(7);
                 Map<String, ModelSession.Input> in = new LinkedHashMap<>();
@@ -88,7 +90,7 @@ final class Sd3BlockBench {
                 s.run(in, out);
                 t[i] = (s.nanosInRun() - before) / 1e9;
             }
-            java.util.Arrays.sort(t);
+            Arrays.sort(t);
             return iterations % 2 == 1 ? t[iterations / 2] : (t[iterations / 2 - 1] + t[iterations / 2]) / 2;
         } finally {
             rt.unloadAll();

@@ -157,6 +157,17 @@ class CliTest extends CliHarness {
         assertEquals(0, run("nodes", "--custom-nodes", examples.toString()), err());
         assertTrue(out().contains("Vignette") && out().contains("ColorGrade") && out().contains("ImageStats")
                 && out().contains("JavaScript"), out());
+        // plain `easel nodes` also lists the examples shipped in <home>/workflows/custom_nodes
+        reset();
+        assertEquals(0, run("nodes"), err());
+        assertFalse(out().contains("Vignette"), out());
+        Path shipped = Files.createDirectories(home.resolve("workflows").resolve("custom_nodes"));
+        try (var files = Files.list(examples)) {
+            for (Path f : files.toList()) Files.copy(f, shipped.resolve(f.getFileName().toString()));
+        }
+        reset();
+        assertEquals(0, run("nodes"), err());
+        assertTrue(out().contains("Vignette") && out().contains("ColorGrade") && out().contains("JavaScript"), out());
         Path dir = home.resolve("flows");
         Files.createDirectories(dir.resolve("custom_nodes"));
         Files.writeString(dir.resolve("custom_nodes").resolve("triple.mjs"), "export default { name: \"Triple\","

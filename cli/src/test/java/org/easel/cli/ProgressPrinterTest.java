@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.easel.engine.Json;
 import org.easel.engine.prompt.Prompt;
 import org.junit.jupiter.api.Test;
+import java.util.LinkedHashMap;
 
 class ProgressPrinterTest {
     static final Prompt PROMPT = prompt();
@@ -48,7 +49,7 @@ class ProgressPrinterTest {
     }
 
     private static Map<String, Object> data(Object... kv) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        Map<String, Object> m = new LinkedHashMap<>();
         for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
         return m;
     }

@@ -8,6 +8,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.easel.engine.schema.NodeSchema;
+import java.util.function.Predicate;
 
 /**
  * All known node types by class name. Filled from {@link ServiceLoader} and by explicit registration;
@@ -43,7 +44,7 @@ public final class NodeRegistry {
      * version of the same script). Fails when the name belongs to a node {@code owns} rejects, such as a
      * built-in node.
      */
-    public synchronized void replace(Node node, java.util.function.Predicate<Node> owns) {
+    public synchronized void replace(Node node, Predicate<Node> owns) {
         String name = node.schema().name();
         Node prev = nodes.get(name);
         if (prev != null && prev != node && !owns.test(prev)) {

@@ -24,6 +24,7 @@ import org.easel.engine.testnodes.Recorder;
 import org.easel.engine.testnodes.TestNodes;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
+import org.junit.jupiter.api.Assertions;
 
 /** A registry of the test nodes, a validator and an executor sharing one cache, plus helpers to run prompts. */
 public final class Harness {
@@ -126,7 +127,7 @@ public final class Harness {
             return 1;
         };
         if (!expected.equals(numeric, actual)) {
-            org.junit.jupiter.api.Assertions.fail("JSON differs\nexpected: " + expected + "\nactual:   " + actual);
+            Assertions.fail("JSON differs\nexpected: " + expected + "\nactual:   " + actual);
         }
     }
 

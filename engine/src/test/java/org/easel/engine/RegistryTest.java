@@ -20,6 +20,10 @@ import org.easel.engine.testnodes.Recorder;
 import org.easel.engine.testnodes.TestNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.engine.exec.Executor;
+import org.easel.engine.exec.OutputCache;
+import org.easel.engine.prompt.Prompt;
+import org.easel.engine.validation.Validator;
 
 class RegistryTest {
     @TempDir Path tmp;
@@ -39,12 +43,12 @@ class RegistryTest {
     void serviceLoadedNodesRun() {
         NodeRegistry r = NodeRegistry.load(getClass().getClassLoader());
         Environment env = Environment.under(tmp, "cpu");
-        org.easel.engine.validation.Validator v = new org.easel.engine.validation.Validator(r, env);
-        org.easel.engine.prompt.Prompt p = Harness.prompt("""
+        Validator v = new Validator(r, env);
+        Prompt p = Harness.prompt("""
                 {"1": {"class_type": "TestInt", "inputs": {"value": 20}},
                  "2": {"class_type": "Add", "inputs": {"a": ["1", 0], "b": 22}},
                  "3": {"class_type": "Record", "inputs": {"value": ["2", 0]}}}""");
-        var result = new org.easel.engine.exec.Executor(env, new org.easel.engine.exec.OutputCache(1 << 20))
+        var result = new Executor(env, new OutputCache(1 << 20))
                 .execute(p, v.validate(p), "sl", null, null);
         assertTrue(result.success());
         assertEquals(List.of("42"), result.outputs().get("3").get("values"));

@@ -80,7 +80,10 @@ public final class EaselServer implements AutoCloseable {
             Map<String, Object> data = Map.of("entries", List.of(e), "size", Map.of("cols", 80, "rows", 24));
             for (String id : logs.subscribers()) hub.send(id, "logs", data);
         });
-        customNodes = CustomNodes.load(registry, env, log).watch();   // script nodes, reloaded when their folder changes
+        // script nodes, reloaded when their folder changes; also the examples shipped beside the workflow templates
+        Path examples = config.workflowsDir == null ? null : config.workflowsDir.resolve("custom_nodes");
+        customNodes = (examples != null && Files.isDirectory(examples)
+                ? CustomNodes.load(registry, env, log, examples) : CustomNodes.load(registry, env, log)).watch();
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);

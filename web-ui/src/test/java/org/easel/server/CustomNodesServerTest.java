@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
 
 /** The server watches the custom nodes folder: /object_info follows added, edited and removed scripts without a restart. */
 class CustomNodesServerTest {
@@ -36,7 +37,7 @@ class CustomNodesServerTest {
     private static String run(Harness h) throws Exception {
         Map<String, Object> prompt = Map.of(
                 "1", Map.of("class_type", "AddSome", "inputs", Map.of("x", 1)),
-                "2", Map.of("class_type", "PreviewAny", "inputs", Map.of("source", java.util.List.of("1", 0))));
+                "2", Map.of("class_type", "PreviewAny", "inputs", Map.of("source", List.of("1", 0))));
         JsonNode hist = h.awaitHistory(h.queue(prompt, "c1"), 30_000);
         assertEquals("success", hist.path("status").path("status_str").asText(), hist.toString());
         return hist.path("outputs").path("2").toString();

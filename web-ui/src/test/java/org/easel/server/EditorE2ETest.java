@@ -47,6 +47,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.interactions.WheelInput;
 import org.openqa.selenium.support.ui.WebDriverWait;
+import org.openqa.selenium.TimeoutException;
 
 /**
  * The editor in a real headless Chromium against a real server on the demo model: build text-to-image from an
@@ -324,7 +325,7 @@ class EditorE2ETest {
                     return false;
                 }
             });
-        } catch (org.openqa.selenium.TimeoutException e) {
+        } catch (TimeoutException e) {
             screenshot("failure");
             List<String> toasts = driver.findElements(By.cssSelector(".toast")).stream().map(WebElement::getText).toList();
             throw new AssertionError("timed out after " + seconds + " s waiting for " + what + "; messages on screen: " + toasts);

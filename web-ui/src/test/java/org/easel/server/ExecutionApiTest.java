@@ -24,7 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ComfyUI's execution scenarios (tests/execution/test_execution.py, §4.4) against a real server. */
+/** ComfyUI's execution scenarios against a real server. */
 class ExecutionApiTest {
     @TempDir
     static Path dir;

@@ -213,7 +213,7 @@ final class Harness implements AutoCloseable {
         }
     }
 
-    // ---- ComfyUI's test client protocol (§4.2) ------------------------------------------------------------
+    // ---- ComfyUI's test client protocol -----------------------------------------------------------------
 
     /** What happened to one prompt, as seen on the WebSocket plus its history entry. */
     static final class Run {

@@ -11,7 +11,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** ComfyUI's jobs API (§1.3.10) over the queue and history. */
+/** ComfyUI's jobs API over the queue and history. */
 class JobsApiTest {
     @Test
     void jobsListDetailAndCancel(@TempDir Path dir) throws Exception {

@@ -19,7 +19,7 @@ import org.easel.server.Harness.Ws;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Queue, interrupt and history semantics (§1.3.2–1.3.5, §4.4 scenarios 33, 34, 39) and durability across restarts. */
+/** Queue, interrupt and history semantics and durability across restarts. */
 class QueueHistoryTest {
     static Graph quick(int v) {
         return new Graph().node("1", "PrimitiveInt", "value", v).node("2", "PreviewAny", "source", link("1", 0));

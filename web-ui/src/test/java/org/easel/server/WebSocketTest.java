@@ -23,7 +23,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The WebSocket protocol (§1.4): status, per-client events and their order, previews, reconnects, feature flags. */
+/** The WebSocket protocol: status, per-client events and their order, previews, reconnects, feature flags. */
 class WebSocketTest {
     @TempDir
     static Path dir;

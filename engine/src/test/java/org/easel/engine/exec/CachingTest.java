@@ -12,6 +12,12 @@ import java.util.Map;
 import org.easel.engine.Harness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.engine.Node;
+import org.easel.engine.NodeContext;
+import org.easel.engine.NodeInputs;
+import org.easel.engine.NodeOutput;
+import org.easel.engine.schema.InputSpec;
+import org.easel.engine.schema.NodeSchema;
 
 /** The output cache as seen through the executor: what re-runs and what is reused between prompts. */
 class CachingTest {
@@ -51,12 +57,12 @@ class CachingTest {
     @Test
     void cachedOutputNodeWithoutUiReplaysNull() {
         Harness h = new Harness(tmp);
-        h.registry.register(new org.easel.engine.Node() {
-            final org.easel.engine.schema.NodeSchema s = org.easel.engine.schema.NodeSchema.builder("Quiet").outputNode()
-                    .required(org.easel.engine.schema.InputSpec.socket("x", "*")).build();
-            @Override public org.easel.engine.schema.NodeSchema schema() { return s; }
-            @Override public org.easel.engine.NodeOutput execute(org.easel.engine.NodeContext ctx, org.easel.engine.NodeInputs in) {
-                return org.easel.engine.NodeOutput.of();
+        h.registry.register(new Node() {
+            final NodeSchema s = NodeSchema.builder("Quiet").outputNode()
+                    .required(InputSpec.socket("x", "*")).build();
+            @Override public NodeSchema schema() { return s; }
+            @Override public NodeOutput execute(NodeContext ctx, NodeInputs in) {
+                return NodeOutput.of();
             }
         });
         String p = """
@@ -290,14 +296,14 @@ class CachingTest {
     @Test
     void interruptedRunKeepsWhatCompleted() throws Exception {
         Harness h = new Harness(tmp);
-        h.registry.register(new org.easel.engine.Node() {
-            final org.easel.engine.schema.NodeSchema s = org.easel.engine.schema.NodeSchema.builder("Stop")
-                    .required(org.easel.engine.schema.InputSpec.socket("x", "*")).output("*").build();
-            @Override public org.easel.engine.schema.NodeSchema schema() { return s; }
-            @Override public org.easel.engine.NodeOutput execute(org.easel.engine.NodeContext ctx, org.easel.engine.NodeInputs in) {
+        h.registry.register(new Node() {
+            final NodeSchema s = NodeSchema.builder("Stop")
+                    .required(InputSpec.socket("x", "*")).output("*").build();
+            @Override public NodeSchema schema() { return s; }
+            @Override public NodeOutput execute(NodeContext ctx, NodeInputs in) {
                 h.executor.interrupt();
                 ctx.checkInterrupted();
-                return org.easel.engine.NodeOutput.of(in.get("x"));
+                return NodeOutput.of(in.get("x"));
             }
         });
         String p = """

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Writes 8-bit PNGs the way ComfyUI's SaveImage does through PIL:
@@ -44,8 +46,8 @@ public final class PngWriter {
         try {
             Files.write(tmp, png);
             try {   // temp files are created private; a saved picture is as readable as any other file
-                java.nio.file.attribute.PosixFileAttributeView v = Files.getFileAttributeView(tmp, java.nio.file.attribute.PosixFileAttributeView.class);
-                if (v != null) v.setPermissions(java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+                PosixFileAttributeView v = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
+                if (v != null) v.setPermissions(PosixFilePermissions.fromString("rw-r--r--"));
             } catch (IOException | UnsupportedOperationException ignored) {
                 // keep the default permissions
             }

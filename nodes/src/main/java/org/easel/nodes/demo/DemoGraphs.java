@@ -6,9 +6,10 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Arrays;
 
 /**
- * The ONNX graphs of the demo checkpoint (see {@code demo-model.md} and the README). The transformer is the
+ * The ONNX graphs of the demo checkpoint (see the README's section on the demo model). The transformer is the
  * exact posterior-mean denoiser of a 72-component Gaussian mixture (colour × shape × position). Its prior
  * reads the whole SD3 conditioning, so the text path must be right for the picture to follow the prompt:
  * <ul>
@@ -151,7 +152,7 @@ public final class DemoGraphs {
 
     private static float[] ones(int n) {
         float[] a = new float[n];
-        java.util.Arrays.fill(a, 1f);
+        Arrays.fill(a, 1f);
         return a;
     }
 

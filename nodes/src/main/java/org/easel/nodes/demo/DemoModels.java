@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.util.Arrays;
 
 /**
  * Writes the demo checkpoint {@code easel-tiny-sd3} (Optimum SD3 ONNX layout) and its parts as
@@ -218,8 +219,8 @@ public final class DemoModels {
                 "_diffusers_version", "0.31.0",
                 "_easel_demo", true,
                 "_easel_demo_version", VERSION,
-                "feature_extractor", java.util.Arrays.asList(null, null),
-                "image_encoder", java.util.Arrays.asList(null, null),
+                "feature_extractor", Arrays.asList(null, null),
+                "image_encoder", Arrays.asList(null, null),
                 "scheduler", List.of("diffusers", "FlowMatchEulerDiscreteScheduler"),
                 "text_encoder", List.of("transformers", "CLIPTextModelWithProjection"),
                 "text_encoder_2", List.of("transformers", "CLIPTextModelWithProjection"),

@@ -9,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The demo model's words, their attributes, and a tiny CLIP byte-level BPE vocabulary in which every
@@ -197,7 +199,7 @@ public final class DemoVocabulary {
             if (tok.equals(BOS_TOKEN)) { ids.add(BOS_ID); continue; }
             if (tok.equals(EOS_TOKEN)) { ids.add(EOS_ID); continue; }
             StringBuilder sb = new StringBuilder();
-            for (byte b : tok.getBytes(java.nio.charset.StandardCharsets.UTF_8)) sb.append(BYTE_TO_CHAR.get(b & 0xFF));
+            for (byte b : tok.getBytes(StandardCharsets.UTF_8)) sb.append(BYTE_TO_CHAR.get(b & 0xFF));
             for (String p : bpe(sb.toString())) ids.add(CLIP_VOCAB.get(p));
         }
         return ids;
@@ -207,7 +209,7 @@ public final class DemoVocabulary {
     public static long[] clipInputIds(String prompt, int padId) {
         List<Integer> toks = tokenizeClip(prompt);
         long[] ids = new long[CLIP_MAX_LENGTH];
-        java.util.Arrays.fill(ids, padId);
+        Arrays.fill(ids, padId);
         ids[0] = BOS_ID;
         int n = Math.min(toks.size(), CLIP_MAX_LENGTH - 2);
         for (int i = 0; i < n; i++) ids[1 + i] = toks.get(i);

@@ -21,6 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.easel.nodes.types.FloatTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 
 /**
  * One ONNX model loaded in an ONNX Runtime session, with its input and output names, types and shapes read
@@ -130,10 +133,10 @@ public final class ModelSession implements AutoCloseable {
      */
     public OutputBuffer outputBuffer(String output, long... shape) throws OrtException {
         TensorInfo info = outputs.get(output);
-        if (info == null || info.type != ai.onnxruntime.OnnxJavaType.FLOAT) return null;
+        if (info == null || info.type != OnnxJavaType.FLOAT) return null;
         long n = 1;
         for (long d : shape) n *= d;
-        FloatBuffer b = java.nio.ByteBuffer.allocateDirect(Math.toIntExact(4 * n)).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        FloatBuffer b = ByteBuffer.allocateDirect(Math.toIntExact(4 * n)).order(ByteOrder.nativeOrder()).asFloatBuffer();
         return new OutputBuffer(output, b, OnnxTensor.createTensor(env, b, shape));
     }
 
@@ -160,7 +163,7 @@ public final class ModelSession implements AutoCloseable {
     /** True when input {@code name} takes float32, so {@link #floatTensor} can wrap a direct buffer. */
     public boolean takesFloat32(String name) {
         TensorInfo info = inputs.get(name);
-        return info != null && info.type == ai.onnxruntime.OnnxJavaType.FLOAT;
+        return info != null && info.type == OnnxJavaType.FLOAT;
     }
 
     /** A float32 tensor over a direct buffer the caller filled (no copy); the caller closes it. */
@@ -181,7 +184,7 @@ public final class ModelSession implements AutoCloseable {
     private FloatBuffer reusable(String name, int floats) {
         FloatBuffer b = buffers.get(name);
         if (b == null || b.capacity() < floats || b.capacity() > 4 * floats) {
-            b = java.nio.ByteBuffer.allocateDirect(4 * floats).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+            b = ByteBuffer.allocateDirect(4 * floats).order(ByteOrder.nativeOrder()).asFloatBuffer();
             buffers.put(name, b);
         }
         b.clear();
@@ -196,8 +199,8 @@ public final class ModelSession implements AutoCloseable {
         switch (info.type) {
             case FLOAT: {
                 float[] f = floats(v, name);       // a direct buffer: ONNX Runtime uses it without another copy
-                FloatBuffer direct = reuse ? reusable(name, f.length) : java.nio.ByteBuffer.allocateDirect(4 * f.length)
-                        .order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+                FloatBuffer direct = reuse ? reusable(name, f.length) : ByteBuffer.allocateDirect(4 * f.length)
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
                 direct.put(f).rewind();
                 return OnnxTensor.createTensor(env, direct, shape);
             }
@@ -216,7 +219,7 @@ public final class ModelSession implements AutoCloseable {
                 float[] f = floats(v, name);
                 double[] d = new double[f.length];
                 for (int i = 0; i < f.length; i++) d[i] = f[i];
-                return OnnxTensor.createTensor(env, java.nio.DoubleBuffer.wrap(d), shape);
+                return OnnxTensor.createTensor(env, DoubleBuffer.wrap(d), shape);
             }
             case INT64: {
                 return OnnxTensor.createTensor(env, LongBuffer.wrap(longs(v, name)), shape);
@@ -271,7 +274,7 @@ public final class ModelSession implements AutoCloseable {
                 for (int i = 0; i < data.length; i++) data[i] = Fp16Conversions.bf16ToFloat(b.get(i));
             }
             case DOUBLE -> {
-                java.nio.DoubleBuffer b = t.getDoubleBuffer();
+                DoubleBuffer b = t.getDoubleBuffer();
                 data = new float[b.remaining()];
                 for (int i = 0; i < data.length; i++) data[i] = (float) b.get(i);
             }

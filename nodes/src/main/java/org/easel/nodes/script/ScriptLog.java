@@ -3,6 +3,7 @@ package org.easel.nodes.script;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.io.ByteArrayOutputStream;
 
 /**
  * Where a script's {@code console.log} goes: whole lines to the Easel log, each prefixed with the script's
@@ -48,7 +49,7 @@ final class ScriptLog extends OutputStream {
         out.println(prefix + s);
     }
 
-    private static final class StringBuilderOutput extends java.io.ByteArrayOutputStream {
+    private static final class StringBuilderOutput extends ByteArrayOutputStream {
         String text() { return toString(StandardCharsets.UTF_8); }
     }
 }

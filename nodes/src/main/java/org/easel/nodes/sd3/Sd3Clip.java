@@ -11,10 +11,11 @@ import org.easel.nodes.text.ClipTokenizer;
 import org.easel.nodes.text.PromptWeights;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
+import ai.onnxruntime.OrtException;
 
 /**
  * CLIP for SD3: up to three text encoders (CLIP-L, CLIP-G, T5-XXL) and the SD3 recipe that turns a prompt
- * into conditioning (shared reference §2.3, ComfyUI's behaviour): the penultimate hidden states of CLIP-L
+ * into conditioning (ComfyUI's behaviour): the penultimate hidden states of CLIP-L
  * and CLIP-G joined along channels and zero-padded to 4096, followed along the sequence by T5's states
  * (padded to at least 77 tokens); pooled = CLIP-L ‖ CLIP-G {@code text_embeds}. A missing encoder gives zeros
  * in its place; without T5 the 77 CLIP tokens stand alone. Long prompts are split into 77-token chunks;
@@ -115,7 +116,7 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
             float[] all = new float[states.size() * per];
             for (int i = 0; i < states.size(); i++) System.arraycopy(states.get(i), 0, all, i * per, per);
             return new FloatTensor[]{FloatTensor.wrap(all, 1, states.size() * 77, width), FloatTensor.wrap(pooled, 1, pooled.length)};
-        } catch (ai.onnxruntime.OrtException e) {
+        } catch (OrtException e) {
             throw new NodeException("text encoder " + enc.model() + " failed: " + e.getMessage());
         }
     }
@@ -165,7 +166,7 @@ public record Sd3Clip(TextEncoder clipL, TextEncoder clipG, TextEncoder t5) {
                 }
             }
             return out;
-        } catch (ai.onnxruntime.OrtException e) {
+        } catch (OrtException e) {
             throw new NodeException("text encoder " + t5.model() + " failed: " + e.getMessage());
         }
     }

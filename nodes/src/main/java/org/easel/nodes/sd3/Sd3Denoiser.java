@@ -11,6 +11,11 @@ import org.easel.nodes.diffusion.Denoiser;
 import org.easel.nodes.diffusion.FlowModelSampling;
 import org.easel.nodes.types.Conditioning;
 import org.easel.nodes.types.FloatTensor;
+import ai.onnxruntime.OnnxTensor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.util.HashMap;
 
 /**
  * The SD3 transformer as a k-diffusion denoiser with classifier-free guidance: for noise level σ it runs
@@ -36,9 +41,9 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     /** The velocity of the last call, reused between steps. */
     private float[] vel = new float[0];
     /** Output buffers per batch size (the model writes its velocity straight into them). */
-    private final Map<Integer, ModelSession.OutputBuffer> outputs = new java.util.HashMap<>();
+    private final Map<Integer, ModelSession.OutputBuffer> outputs = new HashMap<>();
     /** Conditioning tensors per group of entries: the same at every step, so made once. */
-    private final Map<List<Conditioning.Entry>, ai.onnxruntime.OnnxTensor[]> condTensors = new java.util.HashMap<>();
+    private final Map<List<Conditioning.Entry>, OnnxTensor[]> condTensors = new HashMap<>();
 
     public Sd3Denoiser(ModelSession session, FlowModelSampling sampling, Conditioning positive, Conditioning negative,
                        double cfg, int batch, int channels, int height, int width) {
@@ -125,7 +130,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
                     t[r] = (float) sampling.timestep(sigma);
                 }
             }
-            ai.onnxruntime.OnnxTensor[] cond = condTensors.get(groupEntries);
+            OnnxTensor[] cond = condTensors.get(groupEntries);
             if (cond == null) {
                 cond = conditioningTensors(groupEntries, len, width, pooledWidth);
                 condTensors.put(groupEntries, cond);
@@ -133,9 +138,9 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
             Map<String, ModelSession.Input> in = new LinkedHashMap<>();
             in.put("hidden_states", ModelSession.Input.of(hidden, n, ch, ph, pw));
             in.put("timestep", ModelSession.Input.of(t, n));
-            Map<String, ai.onnxruntime.OnnxTensor> pre = Map.of("encoder_hidden_states", cond[0], "pooled_projections", cond[1]);
+            Map<String, OnnxTensor> pre = Map.of("encoder_hidden_states", cond[0], "pooled_projections", cond[1]);
             String outName = session.outputNames().iterator().next();
-            java.nio.FloatBuffer vb;
+            FloatBuffer vb;
             int vsize;
             ModelSession.OutputBuffer ob = outputs.get(n);
             if (ob == null && !outputs.containsKey(n)) {
@@ -196,12 +201,12 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     }
 
     /** [n,L,W] context and [n,P] pooled tensors for a group of entries, each repeated over the batch. */
-    private ai.onnxruntime.OnnxTensor[] conditioningTensors(List<Conditioning.Entry> group, int len, int width, int pooledWidth)
+    private OnnxTensor[] conditioningTensors(List<Conditioning.Entry> group, int len, int width, int pooledWidth)
             throws OrtException {
         int n = group.size() * batch;
-        ai.onnxruntime.OnnxTensor a = tensor("encoder_hidden_states", group, true, len * width, n, len, width);
+        OnnxTensor a = tensor("encoder_hidden_states", group, true, len * width, n, len, width);
         try {
-            return new ai.onnxruntime.OnnxTensor[]{a, tensor("pooled_projections", group, false, pooledWidth, n, pooledWidth)};
+            return new OnnxTensor[]{a, tensor("pooled_projections", group, false, pooledWidth, n, pooledWidth)};
         } catch (OrtException | RuntimeException e) {
             a.close();
             throw e;
@@ -209,13 +214,13 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     }
 
     /** Rows of each entry's context (or pooled) tensor, repeated per batch item, as one model input. */
-    private ai.onnxruntime.OnnxTensor tensor(String input, List<Conditioning.Entry> group, boolean context, int row, long... shape)
+    private OnnxTensor tensor(String input, List<Conditioning.Entry> group, boolean context, int row, long... shape)
             throws OrtException {
         int n = (int) shape[0];
         boolean direct = session.takesFloat32(input);
-        java.nio.FloatBuffer buf = direct
-                ? java.nio.ByteBuffer.allocateDirect(4 * n * row).order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer()
-                : java.nio.FloatBuffer.allocate(n * row);
+        FloatBuffer buf = direct
+                ? ByteBuffer.allocateDirect(4 * n * row).order(ByteOrder.nativeOrder()).asFloatBuffer()
+                : FloatBuffer.allocate(n * row);
         for (Conditioning.Entry c : group) {
             FloatTensor t = context ? c.context() : c.pooled();
             for (int b = 0; b < batch; b++) {
@@ -232,7 +237,7 @@ public final class Sd3Denoiser implements Denoiser, AutoCloseable {
     public void close() {
         outputs.values().forEach(o -> { if (o != null) o.close(); });
         outputs.clear();
-        for (ai.onnxruntime.OnnxTensor[] ts : condTensors.values()) for (ai.onnxruntime.OnnxTensor t : ts) t.close();
+        for (OnnxTensor[] ts : condTensors.values()) for (OnnxTensor t : ts) t.close();
         condTensors.clear();
     }
 }

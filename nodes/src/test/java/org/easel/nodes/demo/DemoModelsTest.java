@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 class DemoModelsTest {
 
@@ -93,7 +94,7 @@ class DemoModelsTest {
             Files.write(transformer, new byte[]{1, 2, 3});
             DemoModels.ensure(dir);
             assertEquals(DemoModels.VERSION, DemoModels.installedVersion(index));
-            assertTrue(java.util.Arrays.equals(current, Files.readAllBytes(transformer)), "the separate diffusion model is replaced too");
+            assertTrue(Arrays.equals(current, Files.readAllBytes(transformer)), "the separate diffusion model is replaced too");
             try (Stream<Path> s = Files.list(dir)) {
                 assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".easel-demo-")), "staging left behind");
             }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Assertions;
 
 class SeededNoiseTest {
     @Test
@@ -95,9 +96,9 @@ class SeededNoiseTest {
             state += 0x9E3779B97F4A7C15L;
             double u2 = (SeededNoise.mix64(state) >>> 11) * 0x1.0p-53;
             double r = StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - u1));
-            org.junit.jupiter.api.Assertions.assertEquals((float) (r * StrictMath.cos(2.0 * Math.PI * u2)), fast[i], "at " + i);
+            Assertions.assertEquals((float) (r * StrictMath.cos(2.0 * Math.PI * u2)), fast[i], "at " + i);
             if (i + 1 < n) {
-                org.junit.jupiter.api.Assertions.assertEquals((float) (r * StrictMath.sin(2.0 * Math.PI * u2)), fast[i + 1], "at " + (i + 1));
+                Assertions.assertEquals((float) (r * StrictMath.sin(2.0 * Math.PI * u2)), fast[i + 1], "at " + (i + 1));
             }
         }
         // a noise source continues its stream across calls exactly as one long draw would
@@ -107,8 +108,8 @@ class SeededNoiseTest {
         NoiseSource one = SeededNoise.source(5, 140_000);
         float[] both = one.next();
         for (int i = 0; i < 70_000; i++) {
-            org.junit.jupiter.api.Assertions.assertEquals(both[i], a[i]);
-            org.junit.jupiter.api.Assertions.assertEquals(both[70_000 + i], b[i]);
+            Assertions.assertEquals(both[i], a[i]);
+            Assertions.assertEquals(both[70_000 + i], b[i]);
         }
     }
 }

@@ -31,6 +31,7 @@ import org.easel.engine.validation.ValidationError;
 import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
 import org.easel.nodes.types.FloatTensor;
+import org.easel.engine.prompt.PromptFormatException;
 
 /**
  * Drives nodes through the real engine: the registry of {@code NodeRegistry.load()} plus test-only source
@@ -117,7 +118,7 @@ public final class ToolboxHarness {
                 ValidationResult v = validator.validate(p);
                 assertTrue(v.ok(), () -> "validation failed: " + Json.write(v.errorJson()) + " " + Json.write(v.nodeErrorsJson()));
                 return executor.execute(p, v, "p" + (++counter), null, null);
-            } catch (org.easel.engine.prompt.PromptFormatException e) {
+            } catch (PromptFormatException e) {
                 throw new AssertionError(e);
             }
         }

@@ -32,6 +32,8 @@ import org.easel.engine.validation.ValidationResult;
 import org.easel.engine.validation.Validator;
 import org.easel.nodes.demo.DemoModels;
 import org.easel.nodes.onnx.OnnxRuntime;
+import org.easel.engine.NodeContext;
+import org.easel.engine.NodeInputs;
 
 /**
  * Drives the real node library through the engine on the generated demo model: one FP32 demo models folder
@@ -167,7 +169,7 @@ final class Pipeline {
     List<Object> call(String classType, Object... inputs) throws Exception {
         Map<String, Object> in = new LinkedHashMap<>();
         for (int i = 0; i < inputs.length; i += 2) in.put((String) inputs[i], inputs[i + 1]);
-        org.easel.engine.NodeContext ctx = new org.easel.engine.NodeContext() {
+        NodeContext ctx = new NodeContext() {
             @Override public String promptId() { return "direct"; }
             @Override public String nodeId() { return "n1"; }
             @Override public Environment env() { return env; }
@@ -178,7 +180,7 @@ final class Pipeline {
             @Override public boolean wantsPreviews() { return false; }
             @Override public void checkInterrupted() { }
         };
-        return REGISTRY.get(classType).execute(ctx, new org.easel.engine.NodeInputs("n1", classType, in)).values();
+        return REGISTRY.get(classType).execute(ctx, new NodeInputs("n1", classType, in)).values();
     }
 
     // ---- running ----------------------------------------------------------------------------------

@@ -31,6 +31,12 @@ import org.easel.nodes.types.Latent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.engine.Environment;
+import org.easel.engine.Node;
+import org.easel.engine.exec.Executor;
+import org.easel.engine.exec.OutputCache;
+import org.easel.engine.prompt.Prompt;
+import org.easel.engine.validation.Validator;
 
 /** What the text-to-image pipeline tells the user when something is wrong. */
 class PipelineErrorsTest {
@@ -39,7 +45,7 @@ class PipelineErrorsTest {
     static Pipeline pipe;
 
     /** A test node: a 4-channel latent filled with a constant (like an SD1.5/SDXL VAE latent). */
-    static final class FourChannelLatent implements org.easel.engine.Node {
+    static final class FourChannelLatent implements Node {
         static final NodeSchema SCHEMA = NodeSchema.builder("TestFourChannelLatent").category("testing")
                 .required(InputSpec.number("value", 0.5, -10, 10)).output(Types.LATENT).build();
 
@@ -131,14 +137,14 @@ class PipelineErrorsTest {
     @Test
     void cudaEnvironmentFailsTheLoaderNodeWithThatMessage() throws Exception {
         assumeFalse(Device.cudaBuildPresent(), "this test is for the CPU build");
-        org.easel.engine.Environment env = new org.easel.engine.Environment(Pipeline.models(), base.resolve("in2"),
+        Environment env = new Environment(Pipeline.models(), base.resolve("in2"),
                 base.resolve("cuda-out"), base.resolve("t2"), base.resolve("u2"), "cuda");
         Files.createDirectories(env.outputDir());
-        org.easel.engine.validation.Validator validator = new org.easel.engine.validation.Validator(Pipeline.REGISTRY, env);
-        org.easel.engine.prompt.Prompt prompt = org.easel.engine.prompt.Prompt.of(Pipeline.textToImage("a red circle", 128, 128, 1));
+        Validator validator = new Validator(Pipeline.REGISTRY, env);
+        Prompt prompt = Prompt.of(Pipeline.textToImage("a red circle", 128, 128, 1));
         ValidationResult v = validator.validate(prompt);
         assertTrue(v.ok());
-        ExecutionResult r = new org.easel.engine.exec.Executor(env, new org.easel.engine.exec.OutputCache(1 << 20))
+        ExecutionResult r = new Executor(env, new OutputCache(1 << 20))
                 .execute(prompt, v, "cuda", null, null);
         assertFalse(r.success());
         String msg = String.valueOf(r.error().get("exception_message"));

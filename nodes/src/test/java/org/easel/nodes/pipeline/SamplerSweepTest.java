@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every sampler (with sgm_uniform) and every scheduler (with euler) through KSampler on the demo model: the
@@ -83,7 +84,7 @@ class SamplerSweepTest {
 
     /** Two KSamplerAdvanced stages (leftover noise, then no new noise) equal one KSampler run for a deterministic sampler. */
     @ParameterizedTest(name = "{0}")
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"euler", "dpmpp_2m"})
+    @ValueSource(strings = {"euler", "dpmpp_2m"})
     void twoStageAdvancedEqualsOneKSampler(String sampler) {
         Picture one = pipe.picture(Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, sampler, "sgm_uniform", "one"));
         ObjectNode p = Pipeline.textToImage(PROMPT, "", SIZE, SIZE, SEED, STEPS, 4.5, sampler,

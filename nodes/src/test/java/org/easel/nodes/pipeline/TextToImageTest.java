@@ -24,6 +24,8 @@ import org.easel.nodes.pipeline.Pipeline.Picture;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.nodes.demo.DemoModels;
+import org.easel.nodes.onnx.OnnxRuntime;
 
 /** The text-to-image workflow end to end through the engine, on the demo model, judged by the pictures it saves. */
 class TextToImageTest {
@@ -125,11 +127,11 @@ class TextToImageTest {
     @Test
     void optimisedModelCacheGivesTheSamePicture() throws Exception {
         Path models = base.resolve("own-models");
-        org.easel.nodes.demo.DemoModels.ensure(models);
+        DemoModels.ensure(models);
         ObjectNode prompt = Pipeline.textToImage("a blue triangle in the center", "", 128, 128, 17, 10, 4.5, "euler", "sgm_uniform", "ort");
         Pipeline first = new Pipeline(Files.createDirectories(base.resolve("ort1")), models, Pipeline.REGISTRY, false);
         Picture a = first.picture(prompt);
-        org.easel.nodes.onnx.OnnxRuntime rt1 = first.env.serviceIfPresent(org.easel.nodes.onnx.OnnxRuntime.class);
+        OnnxRuntime rt1 = first.env.serviceIfPresent(OnnxRuntime.class);
         assertNotNull(rt1, "the environment made its runtime");
         assertTrue(rt1 != Pipeline.runtime());
         Path cache = models.resolve(".cache/ort");
@@ -144,7 +146,7 @@ class TextToImageTest {
         assertTrue(b.fraction(b::blue, 0.4, 0.45, 0.6, 0.6) > 0.8, "a blue triangle in the center");
         assertEquals(0.0, a.meanAbsDiff(pipe.picture(prompt)), "and the same as without the cache");
         rt1.close();
-        second.env.serviceIfPresent(org.easel.nodes.onnx.OnnxRuntime.class).close();
+        second.env.serviceIfPresent(OnnxRuntime.class).close();
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.easel.nodes.image.ToolboxHarness;
+import java.util.List;
 
 /** A {@link ToolboxHarness} with a custom nodes folder, a sandbox of short limits, and the scripts loaded. */
 final class ScriptHarness implements AutoCloseable {
@@ -23,7 +24,7 @@ final class ScriptHarness implements AutoCloseable {
         PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
         sandbox = new ScriptSandbox(limits, log);
         h.env.putService(ScriptSandbox.class, sandbox);
-        custom = new CustomNodes(h.registry, sandbox, java.util.List.of(folder), log);
+        custom = new CustomNodes(h.registry, sandbox, List.of(folder), log);
     }
 
     ScriptHarness(Path base) {

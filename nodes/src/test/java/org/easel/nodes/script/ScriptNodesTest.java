@@ -29,6 +29,7 @@ import org.easel.nodes.types.FloatTensor;
 import org.easel.nodes.types.Latent;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.engine.Json;
 
 /** Script nodes through the real engine: schema, value mapping, caching, errors, reloads, concurrency. */
 class ScriptNodesTest {
@@ -64,7 +65,7 @@ class ScriptNodesTest {
             assertEquals(List.of("IMAGE", "INT"), info.get("output"));
             assertEquals(List.of("image", "pixels"), info.get("output_name"));
             assertEquals("custom_nodes.invert.mjs", info.get("python_module"));
-            String json = org.easel.engine.Json.write(info.get("input"));
+            String json = Json.write(info.get("input"));
             assertTrue(json.contains("\"amount\":[\"FLOAT\",{\"default\":1.0,\"min\":0.0,\"max\":1.0,\"step\":0.01}]"), json);
             assertTrue(json.contains("\"times\":[\"INT\",{\"default\":1,\"min\":1,\"max\":4}]"), json);
             assertTrue(json.contains("\"mode\":[[\"fast\",\"exact\"]"), json);

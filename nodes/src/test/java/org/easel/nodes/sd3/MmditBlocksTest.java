@@ -22,7 +22,7 @@ class MmditBlocksTest {
 
     @Test
     void flopCountsMatchTheReferenceFigures() {
-        // shared reference §5.3: 10.78 TFLOP per forward at 1024² with 154 text tokens, 11.25 with 333
+        // SD 3.5 Medium's cost from its architecture numbers: 10.78 TFLOP per forward at 1024² with 154 text tokens, 11.25 with 333
         assertEquals(10.78e12, MmditBlocks.fullModelFlops(4096, 154, 1), 0.01e12);
         assertEquals(11.25e12, MmditBlocks.fullModelFlops(4096, 333, 1), 0.01e12);
         assertEquals(2 * MmditBlocks.fullModelFlops(4096, 154, 1), MmditBlocks.fullModelFlops(4096, 154, 2), 1e6);

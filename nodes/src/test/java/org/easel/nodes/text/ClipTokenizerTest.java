@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Hand-built vocabulary; every expected id below was worked out by hand from VOCAB and MERGES.
@@ -259,7 +260,7 @@ class ClipTokenizerTest {
     @Test
     void realClipVocabularyIfAvailable() throws IOException {
         String real = System.getenv("EASEL_CLIP_TOKENIZER_DIR");
-        org.junit.jupiter.api.Assumptions.assumeTrue(real != null && Files.isDirectory(Path.of(real)),
+        Assumptions.assumeTrue(real != null && Files.isDirectory(Path.of(real)),
                 "EASEL_CLIP_TOKENIZER_DIR not set");
         ClipTokenizer clip = ClipTokenizer.load(Path.of(real));
         assertEquals(49406, clip.bosId());

@@ -15,6 +15,9 @@ import org.easel.nodes.types.FloatTensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.engine.Json;
+import org.easel.nodes.codec.PngWriter;
+import org.easel.nodes.demo.SampleImage;
 
 /** workflows/image-to-image.json and upscale.json on the demo model, and img2img behaviour. */
 class ImageToImageTest {
@@ -108,14 +111,14 @@ class ImageToImageTest {
     @Test
     void editingTheInputFileReRunsLoadImage() throws Exception {
         Path file = runner.env.inputDir().resolve("edit-me.png");
-        org.easel.nodes.codec.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(64, 64), Map.of(), 1);
-        ObjectNode wf = (ObjectNode) org.easel.engine.Json.MAPPER.readTree("""
+        PngWriter.write(file, SampleImage.render(64, 64), Map.of(), 1);
+        ObjectNode wf = (ObjectNode) Json.MAPPER.readTree("""
             {"1": {"class_type": "LoadImage", "inputs": {"image": "edit-me.png"}},
              "2": {"class_type": "ImageInvert", "inputs": {"image": ["1", 0]}},
              "3": {"class_type": "PreviewImage", "inputs": {"images": ["2", 0]}}}""");
         assertTrue(runner.run(wf).executed().contains("1"));
         assertTrue(runner.run(wf).executed().isEmpty(), "unchanged file: everything cached");
-        org.easel.nodes.codec.PngWriter.write(file, org.easel.nodes.demo.SampleImage.render(32, 32), Map.of(), 1);
+        PngWriter.write(file, SampleImage.render(32, 32), Map.of(), 1);
         ExecutionResult r = runner.run(wf);
         assertEquals(List.of("1", "2", "3"), r.executed(), "an edited file re-runs LoadImage and what follows");
         assertEquals(32, runner.savedImages(r).get(0).dim(1));

@@ -21,6 +21,7 @@ import org.easel.nodes.upscale.UpscaleModel;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.easel.nodes.codec.PngWriter;
 
 /** Tiled VAE and tiled upscaling agree with untiled; masked denoising keeps the unmasked part; batches. */
 class TiledAndMaskedTest {
@@ -86,7 +87,7 @@ class TiledAndMaskedTest {
         ObjectNode wf = WorkflowRunner.load("image-to-image.json");
         ObjectNode nodes = wf;
         FloatTensor left = leftHalfMask(512, 512);
-        org.easel.nodes.codec.PngWriter.write(runner.env.inputDir().resolve("left-half.png"),
+        PngWriter.write(runner.env.inputDir().resolve("left-half.png"),
                 ImageConvert.toBufferedImage(FloatTensor.wrap(maskToRgb(left), 1, 512, 512, 3), 0), Map.of(), 1);
         nodes.set("21", Json.MAPPER.readTree("{\"class_type\": \"LoadImageMask\", \"inputs\": {\"image\": \"left-half.png\", \"channel\": \"red\"}}"));
         nodes.set("22", Json.MAPPER.readTree("{\"class_type\": \"SetLatentNoiseMask\", \"inputs\": {\"samples\": [\"11\", 0], \"mask\": [\"21\", 0]}}"));
