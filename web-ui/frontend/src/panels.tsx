@@ -21,7 +21,8 @@ export function LibraryPanel({ info, onAdd, canvas }: {
       if (!byCat.has(cat)) byCat.set(cat, []);
       byCat.get(cat)!.push(def);
     }
-    return [...byCat.entries()].sort((a, b) => a[0].localeCompare(b[0]))
+    // test-only categories (ComfyUI's "_for_testing") go last
+    return [...byCat.entries()].sort((a, b) => Number(a[0].startsWith('_')) - Number(b[0].startsWith('_')) || a[0].localeCompare(b[0]))
       .map(([cat, defs]) => [cat, defs.sort((a, b) => (a.display_name ?? a.name).localeCompare(b.display_name ?? b.name))] as const);
   }, [info, query]);
 
