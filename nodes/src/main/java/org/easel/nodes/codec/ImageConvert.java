@@ -75,10 +75,11 @@ public final class ImageConvert {
                 int[] argb = new int[n];
                 for (int i = 0; i < n; i++) {
                     int o = i * c;
-                    int a = c == 4 ? toUint8(px[o + 3]) : 255;
+                    // the ints these two image types store (what setRGB would store, without its per-pixel colour model calls)
+                    int a = c == 4 ? toUint8(px[o + 3]) : 0;
                     argb[i] = a << 24 | toUint8(px[o]) << 16 | toUint8(px[o + 1]) << 8 | toUint8(px[o + 2]);
                 }
-                out.setRGB(0, 0, w, h, argb, 0, w);
+                out.getRaster().setDataElements(0, 0, w, h, argb);
             }
             default -> throw new IllegalArgumentException("cannot make a picture of an image with " + c + " channels (expected 1, 3 or 4)");
         }
@@ -157,7 +158,15 @@ public final class ImageConvert {
                 }
             }
         } else {
-            int[] argb = img.getRGB(0, 0, w, h, null, 0, w);
+            int type = img.getType();
+            int[] argb;
+            if (type == BufferedImage.TYPE_INT_RGB || type == BufferedImage.TYPE_INT_ARGB) {
+                // the stored ints are already getRGB's values (opaque ones lacking only the alpha byte, unused below)
+                argb = new int[n];
+                r.getDataElements(0, 0, w, h, argb);
+            } else {
+                argb = img.getRGB(0, 0, w, h, null, 0, w);
+            }
             boolean hasA = cm.hasAlpha() && (!(cm instanceof IndexColorModel icm) || icm.getTransparency() != Transparency.OPAQUE);
             if (hasA) alpha = new int[n];
             for (int i = 0; i < n; i++) {
