@@ -37,11 +37,14 @@ abstract class CapturedConsole {
     }
 
     int run(String... args) {
-        if (freshOutputPerRun()) {
-            out.reset();
-            err.reset();
-        }
+        if (freshOutputPerRun()) reset();
         return Main.execute(args);
+    }
+
+    /** Forgets what was printed so far. */
+    void reset() {
+        out.reset();
+        err.reset();
     }
 
     String out() { return out.toString(StandardCharsets.UTF_8); }
