@@ -235,6 +235,7 @@ public final class Easel implements AutoCloseable {
         private Path customNodes;
         private final List<Path> extraCustomNodes = new ArrayList<>();
         private ScriptLimits scriptLimits;
+        private PrintStream customNodesLog;
 
         private Builder() {}
 
@@ -252,6 +253,9 @@ public final class Easel implements AutoCloseable {
             if (dir != null) extraCustomNodes.add(dir);
             return this;
         }
+
+        /** Where the custom nodes loader reports loads, reloads and failures (default: nowhere). */
+        public Builder customNodesLog(PrintStream log) { this.customNodesLog = log; return this; }
 
         /** Limits of script calls (default: {@link ScriptLimits#defaults()}). */
         public Builder scriptLimits(ScriptLimits limits) { this.scriptLimits = limits; return this; }
@@ -331,7 +335,7 @@ public final class Easel implements AutoCloseable {
             long cache = cacheBytes != null ? cacheBytes : Runtime.getRuntime().maxMemory() / 4;
             NodeRegistry nodes = registry != null ? registry : NodeRegistry.load();
             List<Path> extra = extraCustomNodes.stream().filter(Files::isDirectory).toList();
-            CustomNodes scripts = CustomNodes.load(nodes, env, null, extra.toArray(Path[]::new));
+            CustomNodes scripts = CustomNodes.load(nodes, env, customNodesLog, extra.toArray(Path[]::new));
             if (log != null) scripts.failures().forEach((file, why) -> log.println("custom nodes: failed to load " + file + ": " + why));
             return new Easel(nodes, home(), env, environment == null, cache, scripts);
         }

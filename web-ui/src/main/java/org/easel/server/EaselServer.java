@@ -60,7 +60,10 @@ public final class EaselServer implements AutoCloseable {
         this.config = config;
         this.log = logs.tee(log);
         this.files = new FileService(env);
-        this.easel = Easel.builder().environment(env).registry(registry).cacheBytes(config.cacheBytes).prepare(false).build();
+        // script nodes: the custom nodes folder, and the examples shipped beside the workflow templates
+        Path examples = config.workflowsDir == null ? null : config.workflowsDir.resolve("custom_nodes");
+        this.easel = Easel.builder().environment(env).registry(registry).cacheBytes(config.cacheBytes).prepare(false)
+                .extraCustomNodes(examples).customNodesLog(this.log).build();
     }
 
     /** Opens the database, recovers the queue, starts the worker and listens. Blocks until listening. */
@@ -80,10 +83,7 @@ public final class EaselServer implements AutoCloseable {
             Map<String, Object> data = Map.of("entries", List.of(e), "size", Map.of("cols", 80, "rows", 24));
             for (String id : logs.subscribers()) hub.send(id, "logs", data);
         });
-        // script nodes, reloaded when their folder changes; also the examples shipped beside the workflow templates
-        Path examples = config.workflowsDir == null ? null : config.workflowsDir.resolve("custom_nodes");
-        customNodes = (examples != null && Files.isDirectory(examples)
-                ? CustomNodes.load(registry, env, log, examples) : CustomNodes.load(registry, env, log)).watch();
+        customNodes = easel.customNodes().watch();   // script nodes, reloaded when their folders change
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
         Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);
