@@ -86,7 +86,9 @@ public final class EaselServer implements AutoCloseable {
         customNodes = easel.customNodes().watch();   // script nodes, reloaded when their folders change
         worker.start();
         vertx = Vertx.vertx(new VertxOptions().setBlockedThreadCheckInterval(10).setBlockedThreadCheckIntervalUnit(TimeUnit.SECONDS));
-        Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8), log, config.maxUploadBytes);
+        int cores = Runtime.getRuntime().availableProcessors();
+        Replies replies = new Replies(vertx.createSharedWorkerExecutor("easel-io", 8),
+                vertx.createSharedWorkerExecutor("easel-cpu", Math.max(2, cores)), log, config.maxUploadBytes);
         http = vertx.createHttpServer(new HttpServerOptions().setMaxWebSocketMessageSize(1 << 20))
                 .requestHandler(router(replies));
         http.listen(config.port, config.listen).await(30, TimeUnit.SECONDS);

@@ -2,6 +2,7 @@ package org.easel.server;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -141,9 +142,10 @@ final class JobRoutes {
         j.put("id", it.promptId);
         j.put("status", queue.isRunning(it.promptId) ? "in_progress" : "pending");
         j.put("priority", it.number);
-        j.put("create_time", it.extraData.path("create_time").asLong(it.createdAt));
-        putWorkflowId(j, it.extraData);
-        if (full) j.put("workflow", Map.of("prompt", it.prompt, "extra_data", it.extraData));
+        ObjectNode extra = it.extraData();
+        j.put("create_time", extra.path("create_time").asLong(it.createdAt));
+        putWorkflowId(j, extra);
+        if (full) j.put("workflow", Map.of("prompt", it.prompt(), "extra_data", extra));
         return j;
     }
 

@@ -22,7 +22,17 @@ import java.util.function.Consumer;
 final class LogBuffer {
     static final int MAX = 1000;
 
-    private final ArrayDeque<Map<String, Object>> entries = new ArrayDeque<>();
+    /** A line and when it was printed; the time is formatted only when a client asks (a busy server prints a lot). */
+    private record Entry(long millis, String message) {
+        Map<String, Object> json() {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("t", Instant.ofEpochMilli(millis).toString());
+            e.put("m", message);
+            return e;
+        }
+    }
+
+    private final ArrayDeque<Entry> entries = new ArrayDeque<>();
     private final Set<String> subscribers = ConcurrentHashMap.newKeySet();
     private volatile Consumer<Map<String, Object>> sink = e -> { };
 
@@ -34,6 +44,16 @@ final class LogBuffer {
             @Override
             public synchronized void write(int b) {
                 if (out != null) out.write(b);
+                take(b);
+            }
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                if (out != null) out.write(b, off, len);
+                for (int i = off; i < off + len; i++) take(b[i]);
+            }
+
+            private void take(int b) {
                 if (b == '\n') {
                     add(line.toString(StandardCharsets.UTF_8));
                     line.reset();
@@ -51,20 +71,23 @@ final class LogBuffer {
     }
 
     void add(String message) {
-        Map<String, Object> e = new LinkedHashMap<>();
-        e.put("t", Instant.now().toString());
-        e.put("m", message + "\n");
+        Entry e = new Entry(System.currentTimeMillis(), message + "\n");
         synchronized (entries) {
             entries.addLast(e);
             while (entries.size() > MAX) entries.removeFirst();
         }
-        if (!subscribers.isEmpty()) sink.accept(e);
+        if (!subscribers.isEmpty()) sink.accept(e.json());
     }
 
+    /** The lines as ComfyUI's log entries: {@code {"t": ISO time, "m": line}}. */
     List<Map<String, Object>> entries() {
+        List<Entry> copy;
         synchronized (entries) {
-            return new ArrayList<>(entries);
+            copy = new ArrayList<>(entries);
         }
+        List<Map<String, Object>> out = new ArrayList<>(copy.size());
+        for (Entry e : copy) out.add(e.json());
+        return out;
     }
 
     /** {@code GET /internal/logs}: the lines as one text. */

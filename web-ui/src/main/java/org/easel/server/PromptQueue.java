@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.easel.engine.Json;
 import org.easel.Validation;
 
@@ -26,6 +28,9 @@ import org.easel.Validation;
 final class PromptQueue {
     /** What the worker is to do next: run {@code item}, or free memory / unload models. */
     record Work(QueueItem item, boolean unloadModels, boolean freeMemory) {}
+
+    /** Queue length up to which a new item keeps its {@link Validation}. */
+    private static final int KEEP_VALIDATED = 16;
 
     private final Store store;
     private final int maxHistory;
@@ -112,8 +117,12 @@ final class PromptQueue {
 
     // ---- submission ------------------------------------------------------------------------------
 
-    /** Queues a validated request: committed to the database before it returns. Blocking. */
-    QueueItem add(PromptRequest r, Validation v) throws Exception {
+    /**
+     * Queues a validated request. Blocking only for the duplicate check of a client-given id; the future
+     * completes once the row is committed (grouped with concurrent submissions) and the item is in the heap,
+     * or fails with an {@link HttpError} or the database's exception (and the id is free again).
+     */
+    CompletableFuture<QueueItem> add(PromptRequest r, Validation v) throws Exception {
         QueueItem item;
         synchronized (lock) {
             if (stopped) throw HttpError.of(503, "The server is shutting down");
@@ -127,31 +136,47 @@ final class PromptQueue {
             }
             item = new QueueItem(r.promptId(), ++seq, number, r.promptJson(), r.extra(), v.outputs(),
                     r.extra().path("create_time").asLong(), r.sensitive());
-            item.validation = v;
+            // the parsed, validated graph is kept only near the head of the queue; a long queue holds just the
+            // JSON text (a tenth of the memory, nothing for every young GC to copy) and the worker validates
+            // again when it takes the item
+            if (heap.size() < KEEP_VALIDATED) item.validation = v;
             ids.add(r.promptId());             // reserved while it is committed
         }
+        CompletableFuture<Void> committed;
         try {
             // a server-made id is a fresh random UUID: only a client's own can clash with history
             if (r.clientGiven() && store.known(r.promptId())) {
                 throw HttpError.prompt("duplicate_prompt_id", "prompt_id is already in use", r.promptId());
             }
-            store.insertPending(item);          // committed before we answer
+            committed = store.insertPending(item);
         } catch (Exception e) {
-            synchronized (lock) {
-                ids.remove(r.promptId());
-            }
+            release(item);
             throw e;
         }
-        int waiting;
+        return committed.handle((ok, e) -> {
+            if (e != null) {
+                release(item);
+                throw e instanceof CompletionException ce ? ce : new CompletionException(e);
+            }
+            synchronized (lock) {
+                heap.add(item);
+                counted();
+                lock.notifyAll();
+            }
+            return item;
+        });
+    }
+
+    private void release(QueueItem item) {
         synchronized (lock) {
-            heap.add(item);
-            counted();
-            waiting = heap.size();
-            lock.notifyAll();
+            ids.remove(item.promptId);
         }
-        operator.queued(item.promptId, r.promptJson().size(), waiting);
+    }
+
+    /** After {@link #add}: the operator's line and the clients' status. */
+    void announce(QueueItem item) {
+        operator.queued(item.promptId, item.nodeCount, remaining);
         onChange.run();
-        return item;
     }
 
     // ---- views and changes -------------------------------------------------------------------------

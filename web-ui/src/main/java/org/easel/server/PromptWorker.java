@@ -106,15 +106,15 @@ final class PromptWorker {
         store.markRunning(it.promptId, started);
         operator.started(it.promptId);
         onChange.run();
-        String clientId = it.extraData.hasNonNull("client_id") ? it.extraData.get("client_id").asText() : null;
-        ObjectNode extra = it.extraData.deepCopy();
+        ObjectNode extra = it.extraData();
+        String clientId = extra.hasNonNull("client_id") ? extra.get("client_id").asText() : null;
         if (it.sensitive != null) extra.setAll(it.sensitive);
 
         ExecutionResult result;
         Validation v = it.validation;
         String failure = null;
-        if (v == null) {                     // recovered after a restart: validate again
-            v = easel.validate(it.prompt, null, it.outputs);
+        if (v == null) {                     // recovered after a restart, or queued far back: validate again
+            v = easel.validate(it.prompt(), null, it.outputs);
             if (!v.runnable()) failure = String.join("\n", v.describe());
         }
         if (failure != null) {

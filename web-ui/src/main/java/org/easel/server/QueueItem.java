@@ -16,9 +16,12 @@ final class QueueItem implements Comparable<QueueItem> {
     final String promptId;
     final long seq;
     final JsonNode number;
-    final ObjectNode prompt;
-    final ObjectNode extraData;
+    /** The prompt and extra_data as JSON text: what is stored, and a tenth of the memory of the parsed trees. */
+    final String promptText;
+    final String extraText;
     final List<String> outputs;
+    /** How many nodes the prompt has. */
+    final int nodeCount;
     final long createdAt;
     /** Sensitive extra_data keys, never stored; merged back for the run only. */
     final ObjectNode sensitive;
@@ -26,14 +29,38 @@ final class QueueItem implements Comparable<QueueItem> {
 
     QueueItem(String promptId, long seq, JsonNode number, ObjectNode prompt, ObjectNode extraData, List<String> outputs,
               long createdAt, ObjectNode sensitive) {
+        this(promptId, seq, number, Json.write(prompt), Json.write(extraData), outputs, createdAt, sensitive, prompt.size());
+    }
+
+    QueueItem(String promptId, long seq, JsonNode number, String promptText, String extraText, List<String> outputs,
+              long createdAt, ObjectNode sensitive, int nodeCount) {
+        this.nodeCount = nodeCount;
         this.promptId = promptId;
         this.seq = seq;
         this.number = number;
-        this.prompt = prompt;
-        this.extraData = extraData;
+        this.promptText = promptText;
+        this.extraText = extraText;
         this.outputs = List.copyOf(outputs);
         this.createdAt = createdAt;
         this.sensitive = sensitive;
+    }
+
+    /** The prompt, parsed anew on each call (the caller may change it). */
+    ObjectNode prompt() {
+        return object(promptText);
+    }
+
+    /** extra_data without the sensitive keys, parsed anew on each call. */
+    ObjectNode extraData() {
+        return object(extraText);
+    }
+
+    private static ObjectNode object(String json) {
+        try {
+            return (ObjectNode) Json.parse(json);
+        } catch (Exception e) {
+            throw new IllegalStateException("a stored prompt could not be parsed: " + e.getMessage(), e);
+        }
     }
 
     double numberValue() { return number.asDouble(); }
@@ -43,8 +70,8 @@ final class QueueItem implements Comparable<QueueItem> {
         ArrayNode a = Json.MAPPER.createArrayNode();
         a.add(number);
         a.add(promptId);
-        a.add(prompt);
-        a.add(extraData);
+        a.add(prompt());
+        a.add(extraData());
         ArrayNode o = a.addArray();
         outputs.forEach(o::add);
         return a;

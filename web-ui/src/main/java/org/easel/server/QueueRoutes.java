@@ -44,7 +44,7 @@ final class QueueRoutes {
     }
 
     private void postPrompt(RoutingContext ctx) {
-        replies.blocking(ctx, () -> {
+        replies.async(ctx, () -> {
             JsonNode b;
             try {
                 b = Replies.body(ctx);
@@ -58,12 +58,15 @@ final class QueueRoutes {
                 throw HttpError.prompt("invalid_prompt", "Invalid prompt: " + why, why);
             }
             if (!v.runnable()) throw new HttpError(400, v.result().errorJson());
-            QueueItem item = queue.add(req, v);
-            Map<String, Object> res = new LinkedHashMap<>();
-            res.put("prompt_id", item.promptId);
-            res.put("number", item.number);
-            res.put("node_errors", v.result().nodeErrorsJson());
-            return Reply.json(res);
+            Object nodeErrors = v.result().nodeErrorsJson();
+            return queue.add(req, v).thenApply(item -> {        // once committed: on the committing thread
+                queue.announce(item);
+                Map<String, Object> res = new LinkedHashMap<>();
+                res.put("prompt_id", item.promptId);
+                res.put("number", item.number);
+                res.put("node_errors", nodeErrors);
+                return Reply.json(res);
+            });
         });
     }
 

@@ -2,6 +2,8 @@ package org.easel.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,6 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import org.easel.engine.Json;
 
 /**
@@ -21,11 +25,18 @@ import org.easel.engine.Json;
  */
 final class Replies {
     private final WorkerExecutor workers;
+    private final WorkerExecutor cpu;
     private final PrintStream log;
     private final long bodyLimit;
 
-    Replies(WorkerExecutor workers, PrintStream log, long bodyLimit) {
+    /**
+     * {@code workers} for blocking work (files, database reads); {@code cpu}, about one thread per core, for
+     * work that only computes (parsing and validating prompts), so that a burst of requests queues here
+     * rather than as runnable threads the OS would time-slice into long waits.
+     */
+    Replies(WorkerExecutor workers, WorkerExecutor cpu, PrintStream log, long bodyLimit) {
         this.workers = workers;
+        this.cpu = cpu;
         this.log = log;
         this.bodyLimit = bodyLimit;
     }
@@ -55,6 +66,25 @@ final class Replies {
             }
             send(ctx, ar.result());
         });
+    }
+
+    /**
+     * Runs {@code work} on the compute pool and writes the reply its stage completes with (or the failure), on the
+     * request's context: for work that ends waiting on something else (a group commit) without holding a thread.
+     */
+    void async(RoutingContext ctx, Callable<CompletionStage<Reply>> work) {
+        Context c = ctx.vertx().getOrCreateContext();
+        cpu.<CompletionStage<Reply>>executeBlocking(work, false)
+                .compose(stage -> Future.fromCompletionStage(stage, c))
+                .onComplete(ar -> {
+                    if (ctx.response().ended() || ctx.response().closed()) return;
+                    if (ar.failed()) {
+                        Throwable t = ar.cause();
+                        fail(ctx, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+                        return;
+                    }
+                    send(ctx, ar.result());
+                });
     }
 
     void send(RoutingContext ctx, Reply r) {

@@ -32,11 +32,18 @@ import org.easel.engine.Json;
  */
 final class Store implements AutoCloseable {
     private static final int MAX_GROUP = 512;
+    private static final long CHECKPOINT_MILLIS = 200;
+    private static final long WAL_LIMIT = 64L << 20;
+    private static final long WAL_HARD_LIMIT = 1L << 30;
 
     private final Connection db;
     private final LinkedBlockingQueue<Write> writes = new LinkedBlockingQueue<>();
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Thread committer;
+    /** A second connection, used only to checkpoint the WAL in the background. */
+    private final Connection checkpointDb;
+    private final Thread checkpointer;
+    private final Path wal;
     private int historyCount;
     private volatile boolean closed;
 
@@ -59,11 +66,18 @@ final class Store implements AutoCloseable {
         }
         db = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
         try (Statement s = db.createStatement()) {
+            // small pages (for a new file): a commit writes each page it touches whole into the WAL, and a
+            // queued prompt touches a few; 1 KB pages write a quarter of the bytes of the default 4 KB
+            s.execute("PRAGMA page_size=1024");
             s.execute("PRAGMA journal_mode=WAL");
             // WAL + NORMAL: a commit is in the WAL before it returns, so it survives the process being killed;
             // only an OS crash or power loss can lose the last commits (FULL costs an fsync, ~10 ms, per commit).
             s.execute("PRAGMA synchronous=NORMAL");
             s.execute("PRAGMA busy_timeout=5000");
+            // checkpoints (copying the WAL into the database, with an fsync) would otherwise run inside whichever
+            // commit crosses 1,000 pages, stalling that group's answers by tens of ms; a thread of its own does them
+            s.execute("PRAGMA wal_autocheckpoint=0");
+            s.execute("PRAGMA journal_size_limit=" + WAL_LIMIT);
             s.execute("""
                     CREATE TABLE IF NOT EXISTS queue (
                       prompt_id TEXT PRIMARY KEY,
@@ -89,6 +103,15 @@ final class Store implements AutoCloseable {
         committer = new Thread(this::commitLoop, "easel-store-commit");
         committer.setDaemon(true);
         committer.start();
+        wal = file.toAbsolutePath().resolveSibling(file.getFileName() + "-wal");
+        checkpointDb = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = checkpointDb.createStatement()) {
+            s.execute("PRAGMA busy_timeout=5000");
+            s.execute("PRAGMA synchronous=NORMAL");
+        }
+        checkpointer = new Thread(this::checkpointLoop, "easel-store-checkpoint");
+        checkpointer.setDaemon(true);
+        checkpointer.start();
     }
 
     /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
@@ -123,11 +146,14 @@ final class Store implements AutoCloseable {
 
     // ---- the queue --------------------------------------------------------------------------------
 
-    /** Inserts a pending prompt; returns once it is committed (with whatever else was written meanwhile). */
-    void insertPending(QueueItem it) throws SQLException {
-        String number = Json.write(it.number), prompt = Json.write(it.prompt), extra = Json.write(it.extraData);
+    /**
+     * Inserts a pending prompt; the future completes (on the committing thread) once the row is committed
+     * with whatever else was written meanwhile, or fails with the {@link SQLException}.
+     */
+    CompletableFuture<Void> insertPending(QueueItem it) {
+        String number = Json.write(it.number), prompt = it.promptText, extra = it.extraText;
         String outputs = Json.write(it.outputs);
-        write(db -> {
+        return submit(db -> {
             PreparedStatement p = statement(
                     "INSERT INTO queue(prompt_id, seq, number, prompt, extra_data, outputs, state, created_at) VALUES (?,?,?,?,?,?,'pending',?)");
             p.setString(1, it.promptId);
@@ -142,13 +168,21 @@ final class Store implements AutoCloseable {
         });
     }
 
+    /** Queues {@code work} for the next group commit: the future completes when that commit is done. */
+    private CompletableFuture<Void> submit(Work<?> work) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        if (closed) {
+            done.completeExceptionally(new SQLException("the store is closed"));
+        } else {
+            writes.add(new Write(work, done));
+        }
+        return done;
+    }
+
     /** Queues {@code work} for the next group commit and waits until that commit is done. */
     private void write(Work<?> work) throws SQLException {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        if (closed) throw new SQLException("the store is closed");
-        writes.add(new Write(work, done));
         try {
-            done.get();
+            submit(work).get();
         } catch (ExecutionException e) {
             throw e.getCause() instanceof SQLException s ? s : new SQLException(e.getCause());
         } catch (InterruptedException e) {
@@ -188,8 +222,40 @@ final class Store implements AutoCloseable {
         for (Write w; (w = writes.poll()) != null; ) w.done.completeExceptionally(new SQLException("the store is closed"));
     }
 
-    void markRunning(String promptId, long startedAt) throws SQLException {
-        write(db -> {
+    /**
+     * Every {@value #CHECKPOINT_MILLIS} ms, a passive checkpoint: it copies what readers no longer need from the
+     * WAL into the database without blocking writers, and the next commit after a complete one starts the WAL
+     * over (trimmed to the size limit).
+     */
+    private void checkpointLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(CHECKPOINT_MILLIS);
+            } catch (InterruptedException e) {
+                break;
+            }
+            try (Statement s = checkpointDb.createStatement()) {
+                int behind;
+                try (ResultSet r = s.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+                    behind = r.next() ? r.getInt(2) - r.getInt(3) : Integer.MAX_VALUE;
+                }
+                // a passive checkpoint that caught up lets the next commit start the WAL over (the file is cut back
+                // to the size limit); under a sustained overload it may never catch up, so past a hard limit one that
+                // holds the writer back until everything is copied (tens of ms, so only then)
+                if (behind > 0 && Files.size(wal) > WAL_HARD_LIMIT) s.execute("PRAGMA wal_checkpoint(RESTART)");
+            } catch (SQLException | IOException e) {
+                // busy or closing: the next round tries again
+            }
+        }
+    }
+
+    /**
+     * Marks a prompt running without waiting for the commit: it goes out with the next group (before the
+     * prompt's completion, which is written after it). Should the process die before that commit, the prompt
+     * is still pending at start-up and runs again, which is what a prompt that had not started gets.
+     */
+    void markRunning(String promptId, long startedAt) {
+        submit(db -> {
             PreparedStatement p = statement("UPDATE queue SET state='running', started_at=? WHERE prompt_id=?");
             p.setLong(1, startedAt);
             p.setString(2, promptId);
@@ -250,11 +316,13 @@ final class Store implements AutoCloseable {
                     QueueItem it;
                     try {
                         JsonNode number = Json.parse(r.getString(3));
-                        ObjectNode prompt = (ObjectNode) Json.parse(r.getString(4));
-                        ObjectNode extra = (ObjectNode) Json.parse(r.getString(5));
+                        String prompt = r.getString(4), extra = r.getString(5);
+                        if (!(Json.parse(prompt) instanceof ObjectNode p) || !(Json.parse(extra) instanceof ObjectNode)) {
+                            throw new IllegalStateException("the prompt or its extra_data is not a JSON object");
+                        }
                         List<String> outs = new ArrayList<>();
                         for (JsonNode o : (ArrayNode) Json.parse(r.getString(6))) outs.add(o.asText());
-                        it = new QueueItem(r.getString(1), r.getLong(2), number, prompt, extra, outs, r.getLong(8), null);
+                        it = new QueueItem(r.getString(1), r.getLong(2), number, prompt, extra, outs, r.getLong(8), null, p.size());
                     } catch (Exception e) {
                         unreadable.put(r.getString(1), e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + Replies.firstLine(e.getMessage())));
                         continue;
@@ -361,10 +429,17 @@ final class Store implements AutoCloseable {
     public void close() {
         closed = true;
         committer.interrupt();
+        checkpointer.interrupt();
         try {
             committer.join(5000);
+            checkpointer.join(5000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            checkpointDb.close();
+        } catch (SQLException ignored) {
+            // closing anyway
         }
         synchronized (this) {
             try {

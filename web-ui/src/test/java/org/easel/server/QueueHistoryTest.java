@@ -149,6 +149,27 @@ class QueueHistoryTest {
     }
 
     @Test
+    void aLongQueueRunsInOrderWithItsOwnValues(@TempDir Path dir) throws Exception {
+        // past the head of the queue only the JSON is kept and the worker validates again: nothing may change
+        try (Harness h = Harness.start(dir)) {
+            String blocker = h.queue(slow(0.8, "long").json, null);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 40; i++) ids.add(h.queue(quick(5000 + i).json, null));
+            assertTrue(h.get("/prompt").json().at("/exec_info/queue_remaining").asInt() > 20, "the queue is long");
+            h.awaitHistory(ids.get(39), 20_000);
+            JsonNode hist = h.get("/history").json();
+            List<String> order = keys(hist);
+            assertEquals(blocker, order.get(0));
+            assertEquals(ids, order.subList(1, 41), "run in the order queued");
+            for (int i = 0; i < 40; i++) {
+                JsonNode e = hist.get(ids.get(i));
+                assertEquals("success", e.at("/status/status_str").asText());
+                assertEquals(String.valueOf(5000 + i), e.at("/outputs/2/text/0").asText(), "prompt " + i + " ran its own value");
+            }
+        }
+    }
+
+    @Test
     void numberAndFrontOrdering(@TempDir Path dir) throws Exception {
         try (Harness h = Harness.start(dir)) {
             String client = Harness.newId();
