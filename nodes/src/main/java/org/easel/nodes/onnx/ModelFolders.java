@@ -2,10 +2,18 @@ package org.easel.nodes.onnx;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.easel.engine.NodeException;
 import org.easel.engine.schema.Folders;
@@ -49,21 +57,76 @@ public final class ModelFolders {
      */
     public static List<String> list(Folders env, String folder) {
         Path root = env.modelsDir().resolve(folder);
-        List<String> names = new ArrayList<>();
-        if (!Files.isDirectory(root)) return names;
-        try (Stream<Path> s = Files.walk(root, 3)) {
-            s.filter(p -> !p.equals(root))
-                    .filter(p -> !hidden(root.relativize(p)))
-                    .filter(p -> isModel(folder, p))
-                    .map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .filter(n -> names.stream().noneMatch(prev -> n.startsWith(prev + "/")))
-                    .sorted()
-                    .forEach(names::add);
-        } catch (IOException e) {
-            return names;
+        if (!Files.isDirectory(root)) return new ArrayList<>();
+        Listing l = LISTINGS.get(root);
+        if (l == null || !l.current()) {
+            l = scan(root, folder);
+            LISTINGS.put(root, l);
         }
-        names.sort(null);
-        return names;
+        return new ArrayList<>(l.names());
+    }
+
+    /**
+     * A folder's listing and the modification times of the directories it was read from: still current while
+     * none of them changed (adding, removing or renaming an entry changes its directory's time). Every prompt's
+     * validation asks for the list, so a stat of a few directories stands in for walking them. A directory
+     * changed within {@value #RACY_MILLIS} ms of the scan may change again without its time moving (file
+     * systems keep coarse clocks), so such a listing is never reused.
+     */
+    private record Listing(List<String> names, Map<Path, FileTime> dirs, boolean racy) {
+        boolean current() {
+            if (racy) return false;
+            try {
+                for (Map.Entry<Path, FileTime> d : dirs.entrySet()) {
+                    if (!Files.getLastModifiedTime(d.getKey()).equals(d.getValue())) return false;
+                }
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
+    }
+
+    private static final Map<Path, Listing> LISTINGS = new ConcurrentHashMap<>();
+    private static final long RACY_MILLIS = 2000;
+
+    private static Listing scan(Path root, String folder) {
+        long started = System.currentTimeMillis();
+        Map<Path, FileTime> dirs = new HashMap<>();
+        List<Path> found = new ArrayList<>();
+        try {
+            Files.walkFileTree(root, Set.of(), 3, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+                    dirs.put(dir, attrs.lastModifiedTime());       // read before the directory is listed
+                    if (!dir.equals(root)) found.add(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+                    if (attrs.isDirectory()) dirs.put(file, attrs.lastModifiedTime());   // at the depth limit
+                    found.add(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path file, IOException e) {
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            return new Listing(List.of(), Map.of(), true);
+        }
+        List<String> names = new ArrayList<>();
+        found.stream().filter(p -> !hidden(root.relativize(p)))
+                .filter(p -> isModel(folder, p))
+                .map(p -> root.relativize(p).toString().replace('\\', '/'))
+                .sorted()
+                .filter(n -> names.stream().noneMatch(prev -> n.startsWith(prev + "/")))
+                .forEach(names::add);
+        boolean racy = dirs.values().stream().anyMatch(t -> t.toMillis() > started - RACY_MILLIS);
+        return new Listing(List.copyOf(names), Map.copyOf(dirs), racy);
     }
 
     private static boolean hidden(Path rel) {
