@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.easel.engine.Json;
@@ -36,6 +37,31 @@ final class UserFiles {
     Path root() throws IOException {
         Files.createDirectories(root);
         return root.toRealPath();
+    }
+
+    /**
+     * {@code POST /users}, as ComfyUI without {@code --multi-user}: the name (runs of characters other than
+     * letters, digits, '-' and '_' become '-') is recorded with a new id in {@code <user>/users.json} and the id
+     * returned; requests are still served as the single {@code default} user.
+     */
+    String addUser(String username) throws IOException {
+        String name = username == null ? "" : username.strip().replaceAll("[^a-zA-Z0-9_-]+", "-");
+        if (name.isEmpty()) throw HttpError.of(400, "username not provided");
+        synchronized (settingsLock) {
+            Path file = root.getParent().resolve("users.json");
+            ObjectNode users = Files.exists(file) && Json.parse(Files.readString(file)) instanceof ObjectNode o
+                    ? o : Json.MAPPER.createObjectNode();
+            for (JsonNode existing : users) {
+                if (existing.asText().equals(name)) throw HttpError.of(400, "Duplicate username.");
+            }
+            String id = name + "_" + UUID.randomUUID();
+            users.put(id, name);
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling("users.json.tmp");
+            Files.writeString(tmp, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(users));
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return id;
+        }
     }
 
     /** The file or folder {@code rel} inside the user's folder; 403 for anything that could leave it. */

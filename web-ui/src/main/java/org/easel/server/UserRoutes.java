@@ -31,6 +31,10 @@ final class UserRoutes {
             boolean migrated = Files.isDirectory(files.root());
             return Reply.json(Map.of("storage", "server", "migrated", migrated));
         }));
+        r.post(p + "/users").handler(body).handler(ctx -> replies.blocking(ctx, () -> {
+            JsonNode b = Replies.objectBody(ctx);
+            return Reply.json(files.addUser(b == null || !b.path("username").isTextual() ? null : b.get("username").asText()));
+        }));
         r.get(p + "/userdata").handler(ctx -> {
             String dir = ctx.request().getParam("dir");
             boolean recurse = Replies.boolParam(ctx, "recurse", false), full = Replies.boolParam(ctx, "full_info", false);

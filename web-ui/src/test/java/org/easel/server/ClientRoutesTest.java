@@ -148,6 +148,17 @@ class ClientRoutesTest {
         JsonNode u = h.get("/users").json();
         assertEquals("server", u.get("storage").asText());
         assertTrue(u.get("migrated").asBoolean());
+        // creating a user (the frontend's user screen): an id back, the name recorded, duplicates and blanks refused
+        Harness.Resp created = h.post("/users", Map.of("username", "ada lovelace!"));
+        assertEquals(200, created.status());
+        String id = created.json().asText();
+        assertTrue(id.startsWith("ada-lovelace-_"), id);
+        assertEquals("ada-lovelace-", Json.parse(Files.readString(dir.resolve("user/users.json"))).get(id).asText());
+        Harness.Resp dup = h.post("/api/users", Map.of("username", "ada lovelace!"));
+        assertEquals(400, dup.status());
+        assertEquals("Duplicate username.", dup.json().get("error").asText());
+        assertEquals(400, h.post("/users", Map.of("username", "  ")).status());
+        assertEquals(400, h.post("/users", "{}").status());
     }
 
     @Test
