@@ -32,6 +32,7 @@ public record Device(Kind kind, int index) {
 
     /** True when this ONNX Runtime build ships the CUDA execution provider (the GPU jar). */
     public static boolean cudaBuildPresent() {
+        OrtNatives.prepare();
         try {
             EnumSet<OrtProvider> p = OrtEnvironment.getAvailableProviders();
             return p.contains(OrtProvider.CUDA);

@@ -34,6 +34,10 @@ import org.easel.engine.Releasable;
 public final class OnnxRuntime implements AutoCloseable, Releasable {
     private static final Logger LOG = Logger.getLogger(OnnxRuntime.class.getName());
 
+    static {
+        OrtNatives.prepare();            // before ONNX Runtime loads its libraries
+    }
+
     private final OrtEnvironment ort;
     private final Device device;
     private final Path cacheDir;
