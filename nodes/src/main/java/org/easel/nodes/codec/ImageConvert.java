@@ -87,6 +87,25 @@ public final class ImageConvert {
     }
 
     /** One BufferedImage per batch item. */
+    /**
+     * Item {@code batchIndex} of an IMAGE as 8-bit samples for {@link PngWriter} (values truncated like
+     * {@link #toUint8}): straight from the tensor, without a {@link BufferedImage}.
+     */
+    public static PngWriter.Samples toSamples(FloatTensor image, int batchIndex) {
+        ImageScaling.requireImage(image);
+        int b = image.dim(0), h = image.dim(1), w = image.dim(2), c = image.dim(3);
+        int bi = batchIndex < 0 ? b + batchIndex : batchIndex;
+        if (bi < 0 || bi >= b) throw new IllegalArgumentException("batch index " + batchIndex + " out of range for batch size " + b);
+        if (h == 0 || w == 0) throw new IllegalArgumentException("cannot convert an empty image " + image);
+        if (c == 2 || c > 4) throw new IllegalArgumentException("cannot make a picture of an image with " + c + " channels (expected 1, 3 or 4)");
+        int n = h * w * c;
+        float[] px = new float[n];
+        image.copyTo(bi * n, px, 0, n);
+        byte[] out = new byte[n];
+        for (int i = 0; i < n; i++) out[i] = (byte) toUint8(px[i]);
+        return new PngWriter.Samples(out, w, h, c);
+    }
+
     public static List<BufferedImage> toBufferedImages(FloatTensor image) {
         ImageScaling.requireImage(image);
         List<BufferedImage> list = new ArrayList<>(image.dim(0));

@@ -2,7 +2,6 @@ package org.easel.nodes.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -60,9 +59,8 @@ public class SaveImage implements Node {
         Map<String, String> text = metadata(in, ctx.env());
         List<Map<String, Object>> ui = new ArrayList<>();
         for (int i = 0; i < b; i++) {
-            BufferedImage img = ImageConvert.toBufferedImage(images, i);
             Path file = sp.file(i);
-            PngWriter.write(file, img, text, level);
+            PngWriter.write(file, ImageConvert.toSamples(images, i), text, level);
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("filename", file.getFileName().toString());
             item.put("subfolder", sp.subfolder());
