@@ -17,6 +17,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run") && !"false".equals(System.getProperty("easel.warmup"))) Warmup.start();
         // The JavaScript engine runs without a JIT compiler on a stock JDK: say nothing about it (the launcher
         // passes the same properties; these cover a plain java -jar).
         if (System.getProperty("polyglot.engine.WarnInterpreterOnly") == null) System.setProperty("polyglot.engine.WarnInterpreterOnly", "false");
