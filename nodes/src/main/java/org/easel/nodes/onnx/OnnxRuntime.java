@@ -64,12 +64,42 @@ public final class OnnxRuntime implements AutoCloseable, Releasable {
     static long defaultBudget() {
         String mb = System.getenv("EASEL_MODEL_MEMORY_MB");
         if (mb != null && !mb.isBlank()) return Long.parseLong(mb.trim()) * 1024 * 1024;
+        long total = physicalMemory();
+        return total > 0 ? total / 4 * 3 : 8L << 30;
+    }
+
+    /**
+     * The machine's memory, or the container's limit when lower; -1 when unknown. On Linux from
+     * {@code /proc/meminfo} and the cgroup files (a few µs; the management bean costs ~40 ms of a 1.3 s run).
+     */
+    static long physicalMemory() {
+        long total = -1;
         try {
-            var os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            return os.getTotalMemorySize() / 4 * 3;
-        } catch (Throwable t) {
-            return 8L << 30;
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemTotal:")) {
+                    total = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            total = -1;
         }
+        if (total <= 0) {
+            try {
+                return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+            } catch (Throwable t) {
+                return -1;
+            }
+        }
+        for (String limitFile : List.of("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+            try {
+                String v = Files.readString(Path.of(limitFile)).trim();
+                if (v.matches("[0-9]+")) total = Math.min(total, Long.parseLong(v));
+            } catch (IOException | RuntimeException ignored) {
+                // no such limit
+            }
+        }
+        return total;
     }
 
     private static Device resolve(String spec) {

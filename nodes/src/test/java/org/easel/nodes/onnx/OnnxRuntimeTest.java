@@ -39,6 +39,16 @@ class OnnxRuntimeTest {
     }
 
     @Test
+    void physicalMemoryMatchesTheManagementBean() {
+        // read from /proc and the cgroup files on Linux; the bean (container-aware) is the reference
+        long bean = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        long ours = OnnxRuntime.physicalMemory();
+        assertTrue(ours > 0);
+        assertTrue(Math.abs(ours - bean) <= bean / 50, "within 2% of the bean: " + ours + " vs " + bean);
+    }
+
+    @Test
     void sessionsAreReusedAndUnloadedLeastRecentlyUsedFirst() throws Exception {
         long budget = Files.size(decoder) + Files.size(encoder) + 10;     // room for two small models
         try (OnnxRuntime rt = new OnnxRuntime("cpu", null, budget)) {
