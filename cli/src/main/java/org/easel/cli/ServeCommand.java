@@ -107,7 +107,7 @@ final class ServeCommand implements Callable<Integer> {
     static List<String> summary(Environment env) {
         List<String> lines = new ArrayList<>();
         lines.add("  models  " + env.modelsDir());
-        for (String folder : ModelFolders.FOLDERS) {
+        for (String folder : ModelFolders.folders(env)) {        // the known folders and any the user added
             List<String> names = ModelFolders.list(env, folder);
             if (names.isEmpty()) continue;
             String shown = String.join(", ", names.subList(0, Math.min(4, names.size())))

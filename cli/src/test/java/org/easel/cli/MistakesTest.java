@@ -131,9 +131,13 @@ class MistakesTest extends CapturedConsole {
     }
 
     @Test
-    void serverStartUpSummaryNamesFoldersModelsAndDevice() {
+    void serverStartUpSummaryNamesFoldersModelsAndDevice() throws Exception {
         assertEquals(0, run("validate", T2I.toString()), err());          // the demo model exists
+        Path mine = home.resolve("models/my_styles/ink");                 // a folder the user added
+        Files.createDirectories(mine);
+        Files.writeString(mine.resolve("model.onnx"), "x");
         List<String> lines = ServeCommand.summary(Environment.under(home, "auto"));
+        assertTrue(lines.stream().anyMatch(l -> l.matches(" +my_styles: +ink")), lines.toString());
         assertEquals("  models  " + home.resolve("models"), lines.get(0));
         assertTrue(lines.stream().anyMatch(l -> l.matches(" +checkpoints: +easel-tiny-sd3")), lines.toString());
         assertTrue(lines.contains("  output  " + home.resolve("output")), lines.toString());
