@@ -186,10 +186,17 @@ public final class PngWriter {
     private static byte[] filteredScanlines(byte[] samples, int w, int h, int bpp, boolean adaptive) {
         int stride = w * bpp;
         byte[] raw = new byte[(stride + 1) * h];
+        // a row's filter needs only that row and the one above, so slices of rows are filtered in parallel
+        Slices.run(h, Math.max(1, 64 * 1024 / stride), (from, to) -> filterRows(samples, raw, stride, bpp, adaptive, from, to));
+        return raw;
+    }
+
+    private static void filterRows(byte[] samples, byte[] raw, int stride, int bpp, boolean adaptive, int from, int to) {
         byte[] prev = new byte[stride];
         byte[] cur = new byte[stride];
         byte[][] cand = new byte[5][stride];
-        for (int y = 0; y < h; y++) {
+        if (from > 0) System.arraycopy(samples, (from - 1) * stride, prev, 0, stride);
+        for (int y = from; y < to; y++) {
             System.arraycopy(samples, y * stride, cur, 0, stride);
             int rowStart = y * (stride + 1);
             if (!adaptive) {
@@ -212,7 +219,6 @@ public final class PngWriter {
             prev = cur;
             cur = t;
         }
-        return raw;
     }
 
     /**

@@ -82,8 +82,8 @@ class ZlibTest {
             assertEquals("{}", PngChunks.readText(png).get("prompt"));
             BufferedImage back = ImageIO.read(new ByteArrayInputStream(png));
             assertEquals(w, back.getWidth());
-            for (int y = 0; y < h; y += 37) {
-                for (int x = 0; x < w; x += 29) {
+            for (int y = 0; y < h; y++) {                 // every pixel: slice boundaries included
+                for (int x = 0; x < w; x++) {
                     int i = (y * w + x) * c;
                     int argb = back.getRGB(x, y);
                     int red = ImageConvert.toUint8(px[i]);
