@@ -51,8 +51,9 @@ public final class DemoModels {
      * The demo's version, written to the checkpoint's {@code model_index.json} ({@code _easel_demo_version}).
      * Raise it whenever the generated models change, so that folders holding an older demo are regenerated.
      * 2: the transformer reads the context tokens (position) and works on whole 2×2 patches.
+     * 3: the same denoiser, cheaper: the mixture is resized once per picture instead of once per component.
      */
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
 
     /**
      * Writes the FP32 demo models that are missing; leaves existing ones untouched, unless the checkpoint is
