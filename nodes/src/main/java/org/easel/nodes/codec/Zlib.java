@@ -1,9 +1,6 @@
 package org.easel.nodes.codec;
 
 import java.io.ByteArrayOutputStream;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.zip.Adler32;
 import java.util.zip.Deflater;
 
@@ -29,22 +26,19 @@ public final class Zlib {
     static byte[] deflate(byte[] data, int level, int slices) {
         if (slices <= 1 || data.length < PARALLEL_MIN) return serial(data, level);
         int size = (data.length + slices - 1) / slices;
-        List<CompletableFuture<byte[]>> parts = new ArrayList<>();
-        for (int i = 0; i < slices; i++) {
-            int from = i * size, to = Math.min(data.length, from + size);
-            boolean last = i == slices - 1;
-            if (last) {
-                parts.add(CompletableFuture.completedFuture(raw(data, from, to, level, true)));   // this thread's share
-            } else {
-                parts.add(CompletableFuture.supplyAsync(() -> raw(data, from, to, level, false)));
+        byte[][] parts = new byte[slices][];
+        Slices.run(slices, 1, (first, end) -> {
+            for (int i = first; i < end; i++) {
+                int from = Math.min(data.length, i * size), to = Math.min(data.length, from + size);
+                parts[i] = raw(data, from, to, level, i == slices - 1);
             }
-        }
+        });
         Adler32 adler = new Adler32();
         adler.update(data);
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length / 2 + 64);
         out.write(0x78);
         out.write(flagByte(level));
-        for (CompletableFuture<byte[]> p : parts) out.writeBytes(p.join());
+        for (byte[] p : parts) out.writeBytes(p);
         long a = adler.getValue();
         out.write((int) (a >>> 24));
         out.write((int) (a >>> 16));
