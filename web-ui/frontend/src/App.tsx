@@ -11,7 +11,7 @@ import { UndoHistory } from './history';
 import { EditorContext, GroupCard, NodeCard, type EditorActions } from './NodeCard';
 import { templateList } from './templates';
 import { HistoryPanel, Lightbox, LibraryPanel, SearchBox, SettingsDialog, TextDialog, WorkflowsPanel } from './panels';
-import { applyControls, categoryColor, typesCompatible, type ObjectInfo } from './schema';
+import { applyControls, categoryColor, typesCompatible, withEditorNodes, type ObjectInfo } from './schema';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings, type Settings } from './settings';
 import { runtime, useRun, type NodeError } from './store';
 import {
@@ -33,7 +33,7 @@ export default function App() {
   const [info, setInfo] = useState<ObjectInfo | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    api.objectInfo().then(setInfo).catch((e) => setError(String(e.message ?? e)));
+    api.objectInfo().then((i) => setInfo(withEditorNodes(i))).catch((e) => setError(String(e.message ?? e)));
   }, []);
   if (error) return <div className="splash">Cannot reach the Easel server: {error}</div>;
   if (!info) return <div className="splash"><div className="spinner" />Loading node definitions…</div>;

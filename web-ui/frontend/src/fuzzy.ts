@@ -1,5 +1,5 @@
 // Fuzzy matching for the node search: every query character in order, rewarding runs and word starts.
-import { typesCompatible, type NodeDef, type ObjectInfo } from './schema';
+import { inLibrary, typesCompatible, type NodeDef, type ObjectInfo } from './schema';
 import { isWidgetInput } from './schema';
 
 export function fuzzyScore(query: string, text: string): number {
@@ -47,6 +47,7 @@ export function givesOutput(def: NodeDef, type: string): boolean {
 export function searchNodes(info: ObjectInfo, query: string, filter: TypeFilter = {}, limit = 50): NodeDef[] {
   const scored: Array<[number, NodeDef]> = [];
   for (const def of Object.values(info)) {
+    if (!inLibrary(def)) continue;
     if (filter.input && !acceptsInput(def, filter.input)) continue;
     if (filter.output && !givesOutput(def, filter.output)) continue;
     const s = query.trim()

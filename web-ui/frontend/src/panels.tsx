@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { api, viewUrl, type HistoryEntry, type ImageRef } from './api';
 import type { TypeFilter } from './fuzzy';
-import { categoryColor, typeColor, type NodeDef, type ObjectInfo } from './schema';
+import { categoryColor, inLibrary, typeColor, type NodeDef, type ObjectInfo } from './schema';
 import type { Settings } from './settings';
 
 // ---- node library ----------------------------------------------------------------------------------------
@@ -15,6 +15,7 @@ export function LibraryPanel({ info, onAdd, canvas }: {
     const byCat = new Map<string, NodeDef[]>();
     const q = query.trim().toLowerCase();
     for (const def of Object.values(info)) {
+      if (!inLibrary(def)) continue;
       const hay = `${def.display_name ?? ''} ${def.name} ${def.category ?? ''}`.toLowerCase();
       if (q && !q.split(/\s+/).every((w) => hay.includes(w))) continue;
       const cat = def.category || 'other';

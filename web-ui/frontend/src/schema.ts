@@ -236,6 +236,56 @@ export function typeColor(type: string): string {
   return TYPE_COLORS[t] ?? TYPE_COLORS[t.split(',')[0]] ?? `hsl(${hue(t)}, 60%, 68%)`;
 }
 
+/**
+ * ComfyUI's frontend-only node types, which /object_info does not list: drawn and edited like any node, and
+ * dropped (notes) or resolved (reroutes, primitives) by the server when the workflow becomes a prompt.
+ * A PrimitiveNode's widget takes the shape of whatever it feeds, so it is read from files only
+ * ({@link primitiveWidgets}) and not offered in the node library ({@link inLibrary}).
+ */
+export const EDITOR_NODES: ObjectInfo = {
+  Note: {
+    name: 'Note', display_name: 'Note', category: 'utils', description: 'A note on the canvas. It does not run.',
+    input: { required: { text: ['STRING', { multiline: true, default: '' }] } }, output: [],
+  },
+  MarkdownNote: {
+    name: 'MarkdownNote', display_name: 'Markdown Note', category: 'utils', description: 'A note in Markdown. It does not run.',
+    input: { required: { text: ['STRING', { multiline: true, default: '' }] } }, output: [],
+  },
+  Reroute: {
+    name: 'Reroute', display_name: 'Reroute', category: 'utils', description: 'Passes a link through, to tidy the wires.',
+    input: { required: { '': ['*'] } }, output: ['*'], output_name: [''],
+  },
+  PrimitiveNode: {
+    name: 'PrimitiveNode', display_name: 'Primitive', category: 'utils',
+    description: 'One value feeding widget inputs of other nodes.',
+    input: { required: {} }, output: ['*'], output_name: ['connect to widget input'],
+  },
+};
+
+/** Whether the node library and the search offer this type (not the read-only PrimitiveNode). */
+export function inLibrary(def: NodeDef): boolean {
+  return def !== EDITOR_NODES.PrimitiveNode;
+}
+
+/** The server's node types plus the editor's own (the server's win on a clash). */
+export function withEditorNodes(info: ObjectInfo): ObjectInfo {
+  return { ...EDITOR_NODES, ...info };
+}
+
+/** A PrimitiveNode's widgets, read from its saved values: the value, then its control modes when saved. */
+export function primitiveWidgets(values: unknown[]): WidgetDef[] {
+  return values.map((v, i): WidgetDef => {
+    if (i === 0) {
+      const kind: WidgetKind = typeof v === 'boolean' ? 'BOOLEAN' : typeof v === 'number' ? (Number.isInteger(v) ? 'INT' : 'FLOAT') : 'STRING';
+      return { name: 'value', kind, options: kind === 'STRING' ? { multiline: String(v).includes('\n') } : {} };
+    }
+    if (i === 1 && typeof v === 'string' && (CONTROL_MODES as readonly string[]).includes(v)) {
+      return { name: 'control_after_generate', kind: 'CONTROL', options: { default: 'fixed' }, uiOnly: true, controls: 0 };
+    }
+    return { name: i === 2 ? 'control_filter_list' : `value ${i + 1}`, kind: 'STRING', options: {}, uiOnly: true };
+  });
+}
+
 export function categoryColor(category: string | undefined): string {
   const top = (category ?? '').split('/')[0];
   const known: Record<string, string> = {

@@ -2,7 +2,8 @@
 // Unknown keys on the workflow, its nodes and groups are kept and written back unchanged.
 import type { Edge, Node, Viewport } from '@xyflow/react';
 import {
-  coerceValue, defaultValue, typeColor, outputsFor, socketsFor, widgetsFor, type ObjectInfo, type Socket, type WidgetDef,
+  coerceValue, defaultValue, EDITOR_NODES, typeColor, outputsFor, primitiveWidgets, socketsFor, widgetsFor, type ObjectInfo, type Socket,
+  type WidgetDef,
 } from './schema';
 
 export interface EaselNodeData extends Record<string, unknown> {
@@ -66,6 +67,12 @@ export function vec(v: unknown, fallback: [number, number]): [number, number] {
     if ('0' in o && '1' in o) return [Number(o['0']) || 0, Number(o['1']) || 0];
   }
   return fallback;
+}
+
+/** The name in a socket's `widget: {name}`, if any. */
+function widgetName(w: unknown): string | undefined {
+  const name = w && typeof w === 'object' ? (w as { name?: unknown }).name : undefined;
+  return name === undefined || name === null ? undefined : String(name);
 }
 
 /** Builds a node's data for a type, from its definition, or an "unknown" shell when the type is not installed. */
@@ -137,12 +144,18 @@ export function fromWorkflow(wf: UIWorkflow | Record<string, unknown>, info: Obj
       }));
     }
     const outputs = Array.isArray(raw.outputs) && (base.unknown || raw.outputs.length >= base.outputs.length)
-      ? raw.outputs.map((s) => ({ name: String(s.name ?? s.type), type: String(s.type ?? '*') }))
+      ? raw.outputs.map((s) => ({
+        name: String(s.name ?? s.type), type: String(s.type ?? '*'),
+        ...(widgetName(s.widget) ? { widget: widgetName(s.widget) } : {}),     // a primitive's: the widget it feeds
+      }))
       : base.outputs;
     let widgets = base.widgets;
     let values: unknown[];
     const wv = raw.widgets_values;
-    if (base.unknown) {
+    if (info[type] === EDITOR_NODES.PrimitiveNode) {
+      values = Array.isArray(wv) ? wv.slice() : [];
+      widgets = primitiveWidgets(values);
+    } else if (base.unknown) {
       const list = Array.isArray(wv) ? wv : wv && typeof wv === 'object' ? Object.values(wv) : [];
       const names = wv && !Array.isArray(wv) && typeof wv === 'object' ? Object.keys(wv) : list.map((_, i) => `value ${i + 1}`);
       widgets = list.map((v, i) => ({ name: names[i], kind: typeof v === 'number' ? 'FLOAT' : typeof v === 'boolean' ? 'BOOLEAN' : 'STRING', options: {} }) as WidgetDef);
@@ -236,7 +249,10 @@ export function toWorkflow(g: Graph, opts: SerializeOptions = {}): UIWorkflow {
     });
     out.outputs = d.outputs.map((s, i) => {
       const links = bySource.get(`${n.id}:${handleOut(i)}`) ?? [];
-      return { name: s.name, type: s.type, links: links.length ? links : null, slot_index: i };
+      return {
+        name: s.name, type: s.type, links: links.length ? links : null, slot_index: i,
+        ...(s.widget ? { widget: { name: s.widget } } : {}),
+      };
     });
     const props = (extra.properties as Record<string, unknown> | undefined) ?? {};
     out.properties = { 'Node name for S&R': d.type, ...props };

@@ -3,6 +3,8 @@ import {
   copyFragment, fromWorkflow, isApiJson, isEaselNode, isGroup, nextIds, nodeDataFor, nodesInGroup, pasteFragment, toWorkflow,
   type EaselNode, type GroupNode,
 } from '../workflow';
+import { searchNodes } from '../fuzzy';
+import { withEditorNodes } from '../schema';
 import { INFO, T2I } from './fixtures';
 
 const clone = <T,>(x: T): T => JSON.parse(JSON.stringify(x));
@@ -49,6 +51,50 @@ describe('UI workflow → graph', () => {
     const back = toWorkflow(g2).nodes.find((n) => n.id === 12)!;
     expect(back.widgets_values).toEqual([3, 'x']);
     expect(back.properties).toMatchObject({ cnr_id: 'somepack' });
+  });
+
+  it("draws ComfyUI's frontend-only nodes (notes, reroutes, primitives) as nodes, not as unknown types", () => {
+    const info = withEditorNodes(INFO);
+    const wf = clone(T2I);
+    wf.nodes.push(
+      { id: 20, type: 'Note', pos: [0, 0], size: [300, 100], flags: {}, order: 8, mode: 0, properties: { text: '' },
+        widgets_values: ['Use a low CFG with this model.'], color: '#432', bgcolor: '#653' } as never,
+      { id: 21, type: 'MarkdownNote', pos: [0, 200], size: [300, 100], flags: {}, order: 9, mode: 0, properties: {},
+        widgets_values: ['# Steps\n1. queue'] } as never,
+      { id: 22, type: 'Reroute', pos: [400, 0], size: [75, 26], flags: {}, order: 10, mode: 0,
+        inputs: [{ name: '', type: '*', link: null }], outputs: [{ name: '', type: 'MODEL', links: null }],
+        properties: { showOutputText: false, horizontal: false } } as never,
+      { id: 23, type: 'PrimitiveNode', pos: [400, 200], size: [210, 82], flags: {}, order: 11, mode: 0,
+        outputs: [{ name: 'INT', type: 'INT', links: null, widget: { name: 'seed' } }],
+        properties: { 'Run widget replace on values': false }, widgets_values: [156680208700286, 'fixed'] } as never,
+    );
+    const g2 = fromWorkflow(wf, info);
+    const byId = (id: string) => g2.nodes.find((n) => n.id === id) as EaselNode;
+    for (const id of ['20', '21', '22', '23']) expect(byId(id).data.unknown, id).toBe(false);
+    expect(byId('20').data.widgets.map((w) => [w.name, w.kind, w.options.multiline])).toEqual([['text', 'STRING', true]]);
+    expect(byId('20').data.values).toEqual(['Use a low CFG with this model.']);
+    expect(byId('21').data.values).toEqual(['# Steps\n1. queue']);
+    expect(byId('22').data.inputs).toEqual([{ name: '', type: '*' }]);
+    expect(byId('22').data.outputs).toEqual([{ name: '', type: 'MODEL' }]);
+    const p = byId('23').data;
+    expect(p.outputs).toEqual([{ name: 'INT', type: 'INT', widget: 'seed' }]);
+    expect(p.widgets.map((w) => [w.name, w.kind])).toEqual([['value', 'INT'], ['control_after_generate', 'CONTROL']]);
+    expect(p.values).toEqual([156680208700286, 'fixed']);
+    // written back as they came
+    const back = toWorkflow(g2);
+    const node = (id: number) => back.nodes.find((n) => n.id === id)!;
+    expect(node(20).widgets_values).toEqual(['Use a low CFG with this model.']);
+    expect(node(20)).toMatchObject({ color: '#432', bgcolor: '#653' });
+    expect(node(22).outputs?.[0]).toMatchObject({ type: 'MODEL' });
+    expect(node(23).widgets_values).toEqual([156680208700286, 'fixed']);
+    expect(node(23).outputs?.[0]).toMatchObject({ widget: { name: 'seed' } });
+    // a new note or reroute comes from the palette like any node; the server's own types win on a clash
+    expect(nodeDataFor('Note', info).values).toEqual(['']);
+    expect(nodeDataFor('Reroute', info).outputs).toEqual([{ name: '', type: '*' }]);
+    expect(withEditorNodes({ Note: { ...INFO.KSampler, name: 'Note' } }).Note.input).toEqual(INFO.KSampler.input);
+    // a primitive only comes from files: its widget takes the shape of what it feeds
+    expect(searchNodes(info, 'primitive').map((d) => d.name)).not.toContain('PrimitiveNode');
+    expect(searchNodes(info, 'note').map((d) => d.name)).toContain('Note');
   });
 
   it('reads version-1 files (object links)', () => {

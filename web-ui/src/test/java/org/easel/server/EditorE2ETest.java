@@ -2,6 +2,7 @@ package org.easel.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -11,14 +12,19 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.CRC32;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -194,10 +200,82 @@ class EditorE2ETest {
         assertEquals("a blue square on the left", node("6").findElement(By.tagName("textarea")).getAttribute("value"));
     }
 
-    // ---- a 500-node graph ----------------------------------------------------------------------------------
+    // ---- a shared workflow with ComfyUI's frontend-only nodes ---------------------------------------------------
 
     @Test
     @Order(3)
+    void aSharedWorkflowWithANoteARerouteAndAPrimitiveOpensAndRuns() throws Exception {
+        open();
+        js("localStorage.clear()");
+        driver.findElement(By.xpath("//button[text()='New']")).click();
+        waitFor(() -> nodes().isEmpty(), 5, "an empty canvas");
+        dropFile("shared.json", "application/json", sharedWorkflow().getBytes(StandardCharsets.UTF_8));
+        waitFor(() -> nodes().size() == 10, 20, "the shared workflow");
+        assertEquals(0, driver.findElements(By.cssSelector(".node.unknown")).size(), "notes, reroutes and primitives are no unknown types");
+        assertTrue(driver.findElements(By.cssSelector(".toast.error")).stream().noneMatch(t -> t.getText().contains("Unknown")),
+                "no 'unknown node types' message");
+        assertEquals("Shared by a friend: seed 42 makes a nice one.", node("22").findElement(By.tagName("textarea")).getAttribute("value"));
+        assertEquals("42", numberValue("21", "value"), "the primitive's value");
+        assertEquals(11, edges());
+        driver.findElement(By.cssSelector(".react-flow__controls-fitview")).click();
+        screenshot("shared-workflow");
+
+        // queued as the server converts it: reroute and primitive resolved, note dropped
+        Set<String> before = new HashSet<>();
+        history().fieldNames().forEachRemaining(before::add);
+        driver.findElement(By.cssSelector("[data-testid=queue-button]")).click();
+        JsonNode entry = waitFor(() -> {
+            JsonNode h = history();
+            for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
+                String id = it.next();
+                if (!before.contains(id) && h.get(id).at("/status/status_str").asText().equals("success")) return h.get(id);
+            }
+            return null;
+        }, 90, "the shared workflow's run in history");
+        JsonNode prompt = entry.at("/prompt/2");
+        assertEquals(42, prompt.at("/3/inputs/seed").asInt(), "the primitive's value reached the sampler");
+        assertEquals("4", prompt.at("/3/inputs/model/0").asText(), "the reroute was wired through");
+        assertTrue(!prompt.has("20") && !prompt.has("21") && !prompt.has("22"), "no editor-only node in the prompt: " + prompt);
+    }
+
+    static JsonNode history() {
+        try (InputStream in = URI.create(base + "history").toURL().openStream()) {
+            return Json.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (Exception e) {
+            return Json.MAPPER.createObjectNode();
+        }
+    }
+
+    /** A ComfyUI text-to-image workflow with a note, a reroute on the model link and a primitive on the seed. */
+    static String sharedWorkflow() throws Exception {
+        ObjectNode wf = (ObjectNode) Json.parse(comfyWorkflow());
+        ArrayNode nodes = (ArrayNode) wf.get("nodes");
+        for (int i = nodes.size() - 1; i >= 0; i--) if (nodes.get(i).get("type").asText().equals("FancyCustomNode")) nodes.remove(i);
+        for (JsonNode n : nodes) {
+            if (n.get("id").asInt() == 3) {                 // KSampler: model through the reroute, seed from the primitive
+                ((ObjectNode) n.get("inputs").get(0)).put("link", 10);
+                ((ArrayNode) n.get("inputs")).add(((ObjectNode) inSlot("seed", "INT", 11)).set("widget", Json.MAPPER.createObjectNode().put("name", "seed")));
+                ((ArrayNode) n.get("widgets_values")).set(0, Json.MAPPER.getNodeFactory().numberNode(7));
+            }
+        }
+        nodes.add(uiNode(20, "Reroute", 600, 120, List.of(inSlot("", "*", 1)), List.of(outSlot("MODEL", 10)), null));
+        ((ObjectNode) nodes.get(nodes.size() - 1).get("outputs").get(0)).put("name", "");
+        ObjectNode primitive = uiNode(21, "PrimitiveNode", 600, 20, List.of(), List.of(outSlot("INT", 11)), "[42, \"fixed\"]");
+        ((ObjectNode) primitive.get("outputs").get(0)).putObject("widget").put("name", "seed");
+        nodes.add(primitive);
+        nodes.add(uiNode(22, "Note", 20, 100, List.of(), List.of(), "[\"Shared by a friend: seed 42 makes a nice one.\"]"));
+        ArrayNode links = (ArrayNode) wf.get("links");
+        links.set(0, Json.MAPPER.readTree("[1,4,0,20,0,\"MODEL\"]"));
+        links.add(Json.MAPPER.readTree("[10,20,0,3,0,\"MODEL\"]"));
+        links.add(Json.MAPPER.readTree("[11,21,0,3,4,\"INT\"]"));
+        wf.put("last_node_id", 22).put("last_link_id", 11);
+        return Json.write(wf);
+    }
+
+    // ---- a 500-node graph ----------------------------------------------------------------------------------
+
+    @Test
+    @Order(4)
     void fiveHundredNodesPanAndZoom() throws Exception {
         open();
         driver.findElement(By.xpath("//button[text()='New']")).click();
