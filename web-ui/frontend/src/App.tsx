@@ -4,7 +4,7 @@ import {
   type NodeChange, type Viewport,
 } from '@xyflow/react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError, viewUrl, type HistoryEntry, type ImageRef } from './api';
+import { api, ApiError, promptBody, viewUrl, type HistoryEntry, type ImageRef } from './api';
 import { useRunConnection } from './connection';
 import { searchNodes, type TypeFilter } from './fuzzy';
 import { UndoHistory } from './history';
@@ -376,7 +376,7 @@ function Editor({ info }: { info: ObjectInfo }) {
     onError: (text) => toast(text, 'error'),
   });
 
-  const queue = useCallback(async () => {
+  const queue = useCallback(async (front = false) => {
     runtime.clearAll(['images']);
     for (let i = 0; i < Math.max(1, batch); i++) {
       const workflow = currentWorkflow();
@@ -388,10 +388,7 @@ function Editor({ info }: { info: ObjectInfo }) {
         return;
       }
       try {
-        const res = await api.queuePrompt({
-          prompt, client_id: conn.clientId,
-          extra_data: { extra_pnginfo: { workflow }, preview_method: settings.livePreview ? 'auto' : 'none' },
-        });
+        const res = await api.queuePrompt(promptBody(prompt, workflow, conn.clientId, settings.livePreview, front));
         conn.expect(res.prompt_id, Object.keys(prompt).length);
       } catch (e) {
         showErrors(e);
@@ -432,7 +429,7 @@ function Editor({ info }: { info: ObjectInfo }) {
       const typing = t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable);
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
-      if (mod && k === 'enter') { e.preventDefault(); queue(); return; }
+      if (mod && k === 'enter') { e.preventDefault(); queue(e.shiftKey); return; }
       if (e.key === 'Escape') { setSearch(null); setLightbox(null); setDialog(null); setShowSettings(false); return; }
       if (typing) return;
       if (mod && k === 's') { e.preventDefault(); save(); }
@@ -568,7 +565,8 @@ function Editor({ info }: { info: ObjectInfo }) {
             <label className="batch" title="Batch count: how many prompts to queue">×
               <input type="number" min={1} max={100} value={batch} onChange={(e) => setBatch(Math.max(1, Math.min(100, Number(e.target.value) || 1)))} />
             </label>
-            <button className="primary" data-testid="queue-button" onClick={queue} title="Queue (Ctrl+Enter)">▶ Queue</button>
+            <button className="primary" data-testid="queue-button" onClick={(e) => queue(e.shiftKey)}
+              title="Queue (Ctrl+Enter). Shift+click or Ctrl+Shift+Enter: to the front of the queue">▶ Queue</button>
             <button className="danger" data-testid="interrupt-button" onClick={interrupt} disabled={!run.promptId} title="Stop the running prompt">■</button>
             <button onClick={() => setShowSettings(true)} title="Settings">⚙</button>
             <span className={`conn ${run.connected ? 'on' : 'off'}`} title={run.connected ? 'Connected' : 'Reconnecting…'} />

@@ -89,3 +89,16 @@ export function wsUrl(clientId: string): string {
   const proto = location.protocol === 'https:' ? 'wss' : 'ws';
   return `${proto}://${location.host}/ws?clientId=${encodeURIComponent(clientId)}${token ? `&token=${encodeURIComponent(token)}` : ''}`;
 }
+
+/**
+ * The body of POST /prompt for the editor's workflow: the prompt, the workflow in `extra_pnginfo` (so the
+ * saved PNG reopens in the editor), the live-preview choice, and `front` to run it before everything queued.
+ */
+export function promptBody(prompt: Record<string, unknown>, workflow: unknown, clientId: string, livePreview: boolean,
+                           front = false): Record<string, unknown> {
+  return {
+    prompt, client_id: clientId,
+    extra_data: { extra_pnginfo: { workflow }, preview_method: livePreview ? 'auto' : 'none' },
+    ...(front ? { front: true } : {}),
+  };
+}

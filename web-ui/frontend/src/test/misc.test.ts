@@ -3,6 +3,7 @@ import { templateList } from '../templates';
 import { decodePreview } from '../connection';
 import { fuzzyScore, searchNodes } from '../fuzzy';
 import { fromServer, toServer } from '../settings';
+import { promptBody } from '../api';
 import { INFO } from './fixtures';
 
 describe('fuzzy node search', () => {
@@ -56,5 +57,20 @@ describe('templates and settings', () => {
     const s = fromServer({ 'Easel.Theme': 'light', 'Easel.SnapToGrid': 'yes', 'Comfy.Other': 1 });
     expect(s.theme).toBe('light');
     expect(s.snapToGrid).toBe(false);
+  });
+});
+
+describe('queueing', () => {
+  it('sends the workflow for the PNG, the preview choice, and front only when asked', () => {
+    const wf = { nodes: [], links: [] };
+    const back = promptBody({ 3: { class_type: 'KSampler', inputs: {} } }, wf, 'client-1', true);
+    expect(back).toEqual({
+      prompt: { 3: { class_type: 'KSampler', inputs: {} } }, client_id: 'client-1',
+      extra_data: { extra_pnginfo: { workflow: wf }, preview_method: 'auto' },
+    });
+    expect(back).not.toHaveProperty('front');
+    const front = promptBody({}, wf, 'client-1', false, true);
+    expect(front.front).toBe(true);
+    expect((front.extra_data as { preview_method: string }).preview_method).toBe('none');
   });
 });

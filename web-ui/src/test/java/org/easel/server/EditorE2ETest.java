@@ -223,7 +223,8 @@ class EditorE2ETest {
         // queued as the server converts it: reroute and primitive resolved, note dropped
         Set<String> before = new HashSet<>();
         history().fieldNames().forEachRemaining(before::add);
-        driver.findElement(By.cssSelector("[data-testid=queue-button]")).click();
+        // Shift+click queues at the front (ComfyUI's "Queue Front")
+        new Actions(driver).keyDown(Keys.SHIFT).click(driver.findElement(By.cssSelector("[data-testid=queue-button]"))).keyUp(Keys.SHIFT).perform();
         JsonNode entry = waitFor(() -> {
             JsonNode h = history();
             for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
@@ -232,6 +233,7 @@ class EditorE2ETest {
             }
             return null;
         }, 90, "the shared workflow's run in history");
+        assertTrue(entry.at("/prompt/0").asDouble() < 0, "queued at the front: a negative number, " + entry.at("/prompt/0"));
         JsonNode prompt = entry.at("/prompt/2");
         assertEquals(42, prompt.at("/3/inputs/seed").asInt(), "the primitive's value reached the sampler");
         assertEquals("4", prompt.at("/3/inputs/model/0").asText(), "the reroute was wired through");
