@@ -2,6 +2,7 @@ package org.easel.server;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.WorkerExecutor;
@@ -58,14 +59,7 @@ final class Replies {
 
     /** Runs {@code work} on a worker thread and writes its reply (or the failure) on the request's context. */
     void blocking(RoutingContext ctx, Callable<Reply> work) {
-        workers.<Reply>executeBlocking(work, false).onComplete(ar -> {
-            if (ctx.response().ended() || ctx.response().closed()) return;
-            if (ar.failed()) {
-                fail(ctx, ar.cause());
-                return;
-            }
-            send(ctx, ar.result());
-        });
+        workers.<Reply>executeBlocking(work, false).onComplete(ar -> finish(ctx, ar));
     }
 
     /**
@@ -76,15 +70,18 @@ final class Replies {
         Context c = ctx.vertx().getOrCreateContext();
         cpu.<CompletionStage<Reply>>executeBlocking(work, false)
                 .compose(stage -> Future.fromCompletionStage(stage, c))
-                .onComplete(ar -> {
-                    if (ctx.response().ended() || ctx.response().closed()) return;
-                    if (ar.failed()) {
-                        Throwable t = ar.cause();
-                        fail(ctx, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
-                        return;
-                    }
-                    send(ctx, ar.result());
-                });
+                .onComplete(ar -> finish(ctx, ar));
+    }
+
+    /** Writes the reply, or the failure (unwrapped from a completion stage), unless the client has gone. */
+    private void finish(RoutingContext ctx, AsyncResult<Reply> ar) {
+        if (ctx.response().ended() || ctx.response().closed()) return;
+        if (ar.failed()) {
+            Throwable t = ar.cause();
+            fail(ctx, t instanceof CompletionException && t.getCause() != null ? t.getCause() : t);
+            return;
+        }
+        send(ctx, ar.result());
     }
 
     void send(RoutingContext ctx, Reply r) {

@@ -51,14 +51,8 @@ public final class ImageConvert {
      * TYPE_INT_ARGB (not premultiplied), C=1 → TYPE_BYTE_GRAY. Negative indices count from the end.
      */
     public static BufferedImage toBufferedImage(FloatTensor image, int batchIndex) {
-        ImageScaling.requireImage(image);
-        int b = image.dim(0), h = image.dim(1), w = image.dim(2), c = image.dim(3);
-        int bi = batchIndex < 0 ? b + batchIndex : batchIndex;
-        if (bi < 0 || bi >= b) throw new IllegalArgumentException("batch index " + batchIndex + " out of range for batch size " + b);
-        if (h == 0 || w == 0) throw new IllegalArgumentException("cannot convert an empty image " + image);
-        int n = h * w;
-        float[] px = new float[n * c];
-        image.copyTo(bi * n * c, px, 0, n * c);
+        float[] px = item(image, batchIndex);
+        int h = image.dim(1), w = image.dim(2), c = image.dim(3), n = h * w;
         BufferedImage out;
         switch (c) {
             case 1 -> {
@@ -81,26 +75,19 @@ public final class ImageConvert {
                 }
                 out.getRaster().setDataElements(0, 0, w, h, argb);
             }
-            default -> throw new IllegalArgumentException("cannot make a picture of an image with " + c + " channels (expected 1, 3 or 4)");
+            default -> throw notAPicture(c);
         }
         return out;
     }
 
-    /** One BufferedImage per batch item. */
     /**
      * Item {@code batchIndex} of an IMAGE as 8-bit samples for {@link PngWriter} (values truncated like
      * {@link #toUint8}): straight from the tensor, without a {@link BufferedImage}.
      */
     public static PngWriter.Samples toSamples(FloatTensor image, int batchIndex) {
-        ImageScaling.requireImage(image);
-        int b = image.dim(0), h = image.dim(1), w = image.dim(2), c = image.dim(3);
-        int bi = batchIndex < 0 ? b + batchIndex : batchIndex;
-        if (bi < 0 || bi >= b) throw new IllegalArgumentException("batch index " + batchIndex + " out of range for batch size " + b);
-        if (h == 0 || w == 0) throw new IllegalArgumentException("cannot convert an empty image " + image);
-        if (c == 2 || c > 4) throw new IllegalArgumentException("cannot make a picture of an image with " + c + " channels (expected 1, 3 or 4)");
-        int n = h * w * c;
-        float[] px = new float[n];
-        image.copyTo(bi * n, px, 0, n);
+        float[] px = item(image, batchIndex);
+        int h = image.dim(1), w = image.dim(2), c = image.dim(3), n = px.length;
+        if (c == 2 || c > 4) throw notAPicture(c);
         byte[] out = new byte[n];
         Slices.run(n, 128 * 1024, (from, to) -> {
             for (int i = from; i < to; i++) {        // toUint8, written out: NaN fails both tests and gives 0
@@ -111,6 +98,23 @@ public final class ImageConvert {
         return new PngWriter.Samples(out, w, h, c);
     }
 
+    /** The values of item {@code batchIndex} (negative counts from the end) of a non-empty IMAGE [B,H,W,C]. */
+    private static float[] item(FloatTensor image, int batchIndex) {
+        ImageScaling.requireImage(image);
+        int b = image.dim(0), n = image.dim(1) * image.dim(2) * image.dim(3);
+        int bi = batchIndex < 0 ? b + batchIndex : batchIndex;
+        if (bi < 0 || bi >= b) throw new IllegalArgumentException("batch index " + batchIndex + " out of range for batch size " + b);
+        if (image.dim(1) == 0 || image.dim(2) == 0) throw new IllegalArgumentException("cannot convert an empty image " + image);
+        float[] px = new float[n];
+        image.copyTo(bi * n, px, 0, n);
+        return px;
+    }
+
+    private static IllegalArgumentException notAPicture(int channels) {
+        return new IllegalArgumentException("cannot make a picture of an image with " + channels + " channels (expected 1, 3 or 4)");
+    }
+
+    /** One BufferedImage per batch item. */
     public static List<BufferedImage> toBufferedImages(FloatTensor image) {
         ImageScaling.requireImage(image);
         List<BufferedImage> list = new ArrayList<>(image.dim(0));
